@@ -1,0 +1,103 @@
+"""A chat and mail backend that prints what each person would see (demo and tests).
+
+Like errbot's test backend, it also keeps a transcript that tests can read back.
+"""
+
+from __future__ import annotations
+
+import itertools
+import textwrap
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+from bot.domain.directory import Directory
+from bot.ports import CaseCard
+
+Sink = Callable[[str], None]
+
+
+@dataclass(frozen=True, slots=True)
+class Delivered:
+    kind: str  # "channel", "dm", "email", "topic", "card"
+    to: str  # channel name or email address
+    text: str
+    subject: str = ""
+
+
+class Transcript:
+    def __init__(self, sink: Sink | None = None) -> None:
+        self.items: list[Delivered] = []
+        self._sink = sink
+
+    def add(self, item: Delivered, rendered: str) -> None:
+        self.items.append(item)
+        if self._sink is not None:
+            self._sink(rendered)
+
+    def to(self, who: str, kind: str | None = None) -> list[Delivered]:
+        return [i for i in self.items if i.to == who and (kind is None or i.kind == kind)]
+
+
+def _indent(text: str) -> str:
+    return textwrap.indent(text, "      ")
+
+
+class ConsoleChat:
+    def __init__(self, directory: Directory, transcript: Transcript) -> None:
+        self._directory = directory
+        self.transcript = transcript
+        self._ids = itertools.count(1)
+        self.channels: dict[str, set[str]] = {}
+        self.cards: dict[str, CaseCard] = {}
+
+    def _who(self, email: str) -> str:
+        person = self._directory.person(email)
+        return f"{person.name} ({person.title})" if person and person.title else email
+
+    async def open_case_channel(self, *, case_ref: str, members: Sequence[str], topic: str) -> str:
+        name = f"#{case_ref}"
+        self.channels[name] = set(members)
+        self.transcript.add(
+            Delivered("channel", name, f"private channel opened; {len(members)} invited"),
+            f"  {name}  private channel opened, {len(members)} people invited\n"
+            f"      topic: {topic}",
+        )
+        return name
+
+    async def post(self, *, channel: str, text: str) -> str:
+        self.transcript.add(
+            Delivered("channel", channel, text), f"  {channel}  rrbot:\n{_indent(text)}"
+        )
+        return f"msg-{next(self._ids)}"
+
+    async def direct_message(self, *, to: str, text: str) -> str:
+        self.transcript.add(Delivered("dm", to, text), f"  DM to {self._who(to)}:\n{_indent(text)}")
+        return f"msg-{next(self._ids)}"
+
+    async def set_topic(self, *, channel: str, topic: str) -> None:
+        self.transcript.add(Delivered("topic", channel, topic), f"  {channel}  topic: {topic}")
+
+    async def update_case_card(self, *, channel: str, card: CaseCard) -> None:
+        if self.cards.get(channel) == card:
+            return  # a card is updated in place; an unchanged one is not shown again
+        self.cards[channel] = card
+        self.transcript.items.append(Delivered("card", channel, card.stage))
+
+
+class ConsoleMail:
+    def __init__(self, directory: Directory, transcript: Transcript) -> None:
+        self._directory = directory
+        self.transcript = transcript
+        self._ids = itertools.count(1)
+
+    async def send(
+        self, *, to: Sequence[str], subject: str, body: str, attachments: Sequence[str] = ()
+    ) -> str:
+        for address in to:
+            person = self._directory.person(address)
+            name = person.name if person else address
+            self.transcript.add(
+                Delivered("email", address, body, subject),
+                f"  Email to {name} <{address}>  subject: {subject}\n{_indent(body)}",
+            )
+        return f"mail-{next(self._ids)}"

@@ -1,0 +1,1 @@
+"""The database adapter: SQLAlchemy 2 (async) models, repositories, unit of work, migrations."""

@@ -1,0 +1,193 @@
+"""Tables. Rows are persistence shapes only; repositories map them to domain objects."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any, ClassVar
+
+from sqlalchemy import (
+    Boolean,
+    Date,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Text,
+    UniqueConstraint,
+    func,
+    text,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+from bot.adapters.db.coltypes import UtcDateTime, json_type
+
+# Named constraints keep Alembic migrations identical on SQLite and PostgreSQL.
+NAMING = {
+    "ix": "ix_%(table_name)s_%(column_0_N_name)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+JsonDoc = dict[str, Any]
+NOW = text("CURRENT_TIMESTAMP")
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING)
+    type_annotation_map: ClassVar[dict[Any, Any]] = {
+        datetime: UtcDateTime(),
+        JsonDoc: json_type(),
+        list[Any]: json_type(),
+    }
+
+
+class CaseRow(Base):
+    __tablename__ = "cases"
+    __table_args__ = (UniqueConstraint("code", "external_ref"),)
+
+    ref: Mapped[str] = mapped_column(String(32), primary_key=True)
+    playbook: Mapped[str] = mapped_column(String(64))
+    code: Mapped[str] = mapped_column(String(8))
+    track: Mapped[str] = mapped_column(String(32))
+    stage: Mapped[str] = mapped_column(String(32), index=True)
+    notified_on: Mapped[date] = mapped_column(Date)
+    received_at: Mapped[datetime]
+    external_ref: Mapped[str | None] = mapped_column(String(128))
+    channel: Mapped[str] = mapped_column(String(128), default="")
+    agencies: Mapped[list[Any]]
+    members: Mapped[list[Any]]
+    # The most sensitive columns: the child's and family's names and dates of birth. Kept
+    # apart so that nothing that dumps a case row by habit picks them up; never logged.
+    subject_names: Mapped[list[Any]]
+    subject_dobs: Mapped[list[Any]]
+    ratified_on: Mapped[date | None] = mapped_column(Date)
+    submitted_on: Mapped[date | None] = mapped_column(Date)
+    closed_on: Mapped[date | None] = mapped_column(Date)
+    version: Mapped[int] = mapped_column(Integer)
+    # Row bookkeeping from the database clock; domain times come from the Clock port.
+    created_at: Mapped[datetime] = mapped_column(server_default=NOW)
+    updated_at: Mapped[datetime] = mapped_column(server_default=NOW, onupdate=func.now())
+
+    requests: Mapped[list[RequestRow]] = relationship(
+        cascade="all, delete-orphan", lazy="selectin", order_by="RequestRow.id"
+    )
+    meeting: Mapped[MeetingRow | None] = relationship(cascade="all, delete-orphan", lazy="selectin")
+    decision: Mapped[DecisionRow | None] = relationship(
+        cascade="all, delete-orphan", lazy="selectin"
+    )
+
+    # The ORM adds "AND version = <loaded>" to every UPDATE; we set the new value ourselves.
+    __mapper_args__ = {  # noqa: RUF012 (declarative reads it as a plain class attribute)
+        "version_id_col": version,
+        "version_id_generator": False,
+    }
+
+    def __repr__(self) -> str:  # never show subject columns, even in a debugger or a log
+        return f"CaseRow(ref={self.ref!r}, stage={self.stage!r}, version={self.version})"
+
+
+class RequestRow(Base):
+    __tablename__ = "information_requests"
+    __table_args__ = (UniqueConstraint("case_ref", "agency"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_ref: Mapped[str] = mapped_column(ForeignKey("cases.ref", ondelete="CASCADE"))
+    agency: Mapped[str] = mapped_column(String(32))
+    due: Mapped[date] = mapped_column(Date)
+    sent_on: Mapped[date] = mapped_column(Date)
+    delivery: Mapped[str] = mapped_column(String(16))
+    state: Mapped[str] = mapped_column(String(16))
+    chases: Mapped[list[Any]]
+    returned_on: Mapped[date | None] = mapped_column(Date)
+    return_kind: Mapped[str | None] = mapped_column(String(32))
+    summary: Mapped[str] = mapped_column(Text, default="")
+    late_by: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class MeetingRow(Base):
+    __tablename__ = "meetings"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_ref: Mapped[str] = mapped_column(ForeignKey("cases.ref", ondelete="CASCADE"), unique=True)
+    start: Mapped[datetime]
+    end: Mapped[datetime]
+    day: Mapped[int] = mapped_column(Integer)
+    event_id: Mapped[str] = mapped_column(String(512), default="")
+    attended: Mapped[list[Any] | None]
+    held_on: Mapped[date | None] = mapped_column(Date)
+
+    invitations: Mapped[list[InvitationRow]] = relationship(
+        cascade="all, delete-orphan", lazy="selectin", order_by="InvitationRow.id"
+    )
+
+
+class InvitationRow(Base):
+    __tablename__ = "meeting_invitations"
+    __table_args__ = (UniqueConstraint("meeting_id", "email"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    meeting_id: Mapped[int] = mapped_column(ForeignKey("meetings.id", ondelete="CASCADE"))
+    email: Mapped[str] = mapped_column(String(320))
+    information_only: Mapped[bool] = mapped_column(Boolean, default=False)
+    response: Mapped[str] = mapped_column(String(16))
+
+
+class DecisionRow(Base):
+    __tablename__ = "decisions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_ref: Mapped[str] = mapped_column(ForeignKey("cases.ref", ondelete="CASCADE"), unique=True)
+    record: Mapped[JsonDoc]  # DecisionRecord.model_dump(mode="json")
+    decided_on: Mapped[date] = mapped_column(Date)
+
+
+class CaseSequenceRow(Base):
+    __tablename__ = "case_sequences"
+
+    code: Mapped[str] = mapped_column(String(8), primary_key=True)
+    year: Mapped[int] = mapped_column(Integer, primary_key=True)
+    last_number: Mapped[int] = mapped_column(Integer)
+
+
+PENDING = text("done_at IS NULL")
+
+
+class DueActionRow(Base):
+    __tablename__ = "due_actions"
+    __table_args__ = (
+        # The claim query reads only pending rows in due order: keep that set small and sorted.
+        Index(
+            "ix_due_actions_pending", "due_at", "id", postgresql_where=PENDING, sqlite_where=PENDING
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    idempotency_key: Mapped[str] = mapped_column(String(255), unique=True)
+    case_ref: Mapped[str | None] = mapped_column(String(32), index=True)
+    kind: Mapped[str] = mapped_column(String(64))
+    payload: Mapped[JsonDoc]
+    due_at: Mapped[datetime]
+    lease_until: Mapped[datetime | None]
+    leased_by: Mapped[str | None] = mapped_column(String(128))
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    last_error: Mapped[str | None] = mapped_column(Text)
+    external_id: Mapped[str | None] = mapped_column(String(512))
+    done_at: Mapped[datetime | None]
+    outcome: Mapped[str | None] = mapped_column(String(16))
+
+
+class AuditRow(Base):
+    __tablename__ = "audit_log"
+
+    seq: Mapped[int] = mapped_column(primary_key=True, autoincrement=True)
+    at: Mapped[datetime]
+    actor: Mapped[str] = mapped_column(String(320))
+    action: Mapped[str] = mapped_column(String(64))
+    case_ref: Mapped[str | None] = mapped_column(String(32), index=True)
+    detail: Mapped[JsonDoc]
+    # Unique: two rows can never claim the same predecessor, so the chain cannot fork.
+    prev_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    hash: Mapped[str] = mapped_column(String(64), unique=True)

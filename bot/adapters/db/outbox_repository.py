@@ -1,0 +1,161 @@
+"""The `due_actions` outbox: everything that must happen later is a row (ARCHITECTURE.md §3.6)."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from typing import Any, cast
+
+from sqlalchemy import ColumnElement, CursorResult, Update, func, or_, select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.adapters.db.models import DueActionRow
+from bot.adapters.db.upsert import insert_for
+from bot.domain.errors import NotFound
+from bot.domain.outbox import DueAction, Outcome
+
+MAX_ERROR_CHARS = 2000  # an outside error can be long; keep the row small and the reason
+
+
+def _to_action(row: DueActionRow) -> DueAction:
+    return DueAction(
+        key=row.idempotency_key,
+        kind=row.kind,
+        due_at=row.due_at,
+        case_ref=row.case_ref,
+        payload=dict(row.payload),
+        id=row.id,
+        attempts=row.attempts,
+        last_error=row.last_error,
+        external_id=row.external_id,
+        lease_until=row.lease_until,
+        leased_by=row.leased_by,
+        done_at=row.done_at,
+        outcome=Outcome(row.outcome) if row.outcome else None,
+    )
+
+
+def _pending() -> ColumnElement[bool]:
+    return DueActionRow.done_at.is_(None)
+
+
+class SqlOutbox:
+    def __init__(self, session: AsyncSession) -> None:
+        self._session = session
+
+    async def plan(self, action: DueAction) -> bool:
+        """Insert unless the key exists: planning the same reminder twice is harmless."""
+        statement = (
+            insert_for(self._session, DueActionRow)
+            .values(
+                idempotency_key=action.key,
+                case_ref=action.case_ref,
+                kind=action.kind,
+                payload=action.payload,
+                due_at=action.due_at,
+                attempts=action.attempts,
+            )
+            .on_conflict_do_nothing(index_elements=["idempotency_key"])
+            .returning(DueActionRow.id)
+        )
+        return (await self._session.execute(statement)).scalar_one_or_none() is not None
+
+    async def cancel(self, *, key_prefix: str, reason: str, at: datetime) -> int:
+        key = DueActionRow.idempotency_key
+        statement = (
+            update(DueActionRow)
+            .where(
+                _pending(),
+                key.startswith(key_prefix, autoescape=True),  # "_" in keys is not a wildcard
+                func.substr(key, 1, len(key_prefix)) == key_prefix,  # SQLite LIKE ignores case
+            )
+            .values(done_at=at, outcome=Outcome.DROPPED.value, last_error=reason[:MAX_ERROR_CHARS])
+            .execution_options(synchronize_session=False)
+        )
+        return (await self._execute(statement)).rowcount
+
+    async def claim_due(
+        self, *, now: datetime, worker: str, lease: timedelta, limit: int
+    ) -> list[DueAction]:
+        """Lease up to `limit` due rows to `worker`. On PostgreSQL rows another claimer holds
+        are skipped, not waited for; on SQLite the write lock already makes claims one at a
+        time. A worker that dies leaves a lease that simply runs out."""
+        due = (
+            select(DueActionRow.id)
+            .where(
+                _pending(),
+                DueActionRow.due_at <= now,
+                or_(DueActionRow.lease_until.is_(None), DueActionRow.lease_until <= now),
+            )
+            .order_by(DueActionRow.due_at, DueActionRow.id)
+            .limit(limit)
+            .with_for_update(skip_locked=True)
+        )
+        ids = list((await self._session.scalars(due)).all())
+        if not ids:
+            return []
+        claimed = await self._session.scalars(
+            update(DueActionRow)
+            .where(DueActionRow.id.in_(ids))
+            .values(
+                lease_until=now + lease,
+                leased_by=worker,
+                attempts=DueActionRow.attempts + 1,
+            )
+            .returning(DueActionRow)
+            .execution_options(populate_existing=True)
+        )
+        actions = [_to_action(row) for row in claimed.all()]
+        return sorted(actions, key=lambda a: (a.due_at, a.id or 0))
+
+    async def complete(
+        self, action_id: int, *, at: datetime, outcome: str, external_id: str | None = None
+    ) -> None:
+        values: dict[str, Any] = {"done_at": at, "outcome": Outcome(outcome).value}
+        if external_id is not None:  # keep one recorded earlier when none is given now
+            values["external_id"] = external_id
+        await self._update(action_id, values)
+
+    async def fail(self, action_id: int, *, error: str, retry_at: datetime) -> None:
+        await self._update(
+            action_id,
+            {
+                "lease_until": None,
+                "leased_by": None,
+                "due_at": retry_at,
+                "last_error": error[:MAX_ERROR_CHARS],
+            },
+        )
+
+    async def record_external_id(self, action_id: int, external_id: str) -> None:
+        """Store the outside system's id before marking done, so a retry after a crash can
+        see that the message was in fact sent."""
+        await self._update(action_id, {"external_id": external_id})
+
+    async def _update(self, action_id: int, values: dict[str, Any]) -> None:
+        result = await self._execute(
+            update(DueActionRow)
+            .where(DueActionRow.id == action_id)
+            .values(**values)
+            .execution_options(synchronize_session=False)
+        )
+        if result.rowcount == 0:
+            raise NotFound(f"No due action with id {action_id}.")
+
+    async def _execute(self, statement: Update) -> CursorResult[Any]:
+        return cast(CursorResult[Any], await self._session.execute(statement))
+
+    async def pending(self, *, case_ref: str | None = None) -> list[DueAction]:
+        query = select(DueActionRow).where(_pending())
+        if case_ref is not None:
+            query = query.where(DueActionRow.case_ref == case_ref)
+        # Fresh attributes: earlier bulk UPDATEs in this session bypassed the identity map.
+        query = query.order_by(DueActionRow.due_at, DueActionRow.id).execution_options(
+            populate_existing=True
+        )
+        return [_to_action(row) for row in (await self._session.scalars(query)).all()]
+
+    async def get(self, action_id: int) -> DueAction:
+        row = await self._session.get(DueActionRow, action_id, populate_existing=True)
+        if row is None:
+            raise NotFound(f"No due action with id {action_id}.")
+        return _to_action(row)

@@ -1,0 +1,48 @@
+"""The unit of work: one session, one transaction; nothing is kept unless `commit` is called."""
+
+from __future__ import annotations
+
+from types import TracebackType
+
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from bot.adapters.db.audit_repository import SqlAuditLog
+from bot.adapters.db.case_repository import SqlCaseRepository
+from bot.adapters.db.outbox_repository import SqlOutbox
+from bot.ports import AuditLog, CaseRepository, OutboxRepository
+
+
+class SqlUnitOfWork:
+    """`async with SqlUnitOfWork(sessions) as uow: ...; await uow.commit()`.
+
+    Repositories exist from `__aenter__` to `__aexit__`; leaving the block rolls back whatever
+    was not committed and returns the connection to the pool."""
+
+    # Typed as the ports: UnitOfWork's members are settable attributes, hence invariant.
+    cases: CaseRepository
+    outbox: OutboxRepository
+    audit: AuditLog
+    session: AsyncSession
+
+    def __init__(self, sessions: async_sessionmaker[AsyncSession]) -> None:
+        self._sessions = sessions
+
+    async def __aenter__(self) -> SqlUnitOfWork:
+        self.session = self._sessions()
+        self.cases = SqlCaseRepository(self.session)
+        self.outbox = SqlOutbox(self.session)
+        self.audit = SqlAuditLog(self.session)
+        return self
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        # Closing rolls back whatever was not committed and returns the connection; objects
+        # read here stay readable (detached, not expired) for whoever renders them next.
+        await self.session.close()
+
+    async def commit(self) -> None:
+        await self.session.commit()

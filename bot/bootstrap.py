@@ -1,0 +1,85 @@
+"""The composition root: the ONE place that reads Settings and wires adapters into services."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from typing import TYPE_CHECKING
+
+from bot.config import Settings
+from bot.domain.directory import Directory
+from bot.domain.errors import InvalidInput
+from bot.domain.playbook import Playbook
+from bot.domain.workdays import WorkingCalendar
+from bot.ports import CalendarPort, Chat, Clock, Mail
+from bot.services.context import ServiceContext
+from bot.services.facade import Services
+
+if TYPE_CHECKING:
+    from sqlalchemy.ext.asyncio import AsyncEngine
+
+
+@dataclass
+class Container:
+    settings: Settings
+    playbook: Playbook
+    directory: Directory
+    workdays: WorkingCalendar
+    engine: AsyncEngine
+    ctx: ServiceContext
+    services: Services
+
+    async def aclose(self) -> None:
+        await self.engine.dispose()
+
+
+def closure_days(settings: Settings) -> list[date]:
+    days = []
+    for text in filter(None, (t.strip() for t in settings.extra_closure_days.split(","))):
+        try:
+            days.append(date.fromisoformat(text))
+        except ValueError:
+            raise InvalidInput(
+                f"EXTRA_CLOSURE_DAYS: '{text}' is not a date (use YYYY-MM-DD)"
+            ) from None
+    return days
+
+
+async def build(
+    settings: Settings,
+    *,
+    chat: Chat,
+    calendar: CalendarPort,
+    mail: Mail,
+    clock: Clock | None = None,
+    playbook: Playbook | None = None,
+) -> Container:
+    """Wire everything. Chat, calendar and mail are chosen by the caller until the Slack and
+    Graph adapters land; the database is migrated (embedded default) or checked (PostgreSQL)."""
+    from bot import playbooks
+    from bot.adapters.clock import SystemClock
+    from bot.adapters.db.engine import check_connection, make_engine, session_factory
+    from bot.adapters.db.migrate import ensure_schema
+    from bot.adapters.db.uow import SqlUnitOfWork
+    from bot.calendars import england_and_wales
+    from bot.directories import load_directory
+
+    chosen = playbook or playbooks.load(settings.playbook)
+    directory = load_directory(settings.directory)
+    workdays = england_and_wales(closure_days(settings))
+    await check_connection(settings.database_url)
+    await ensure_schema(settings.database_url)
+    engine = make_engine(settings.database_url)
+    sessions = session_factory(engine)
+    ctx = ServiceContext(
+        uow=lambda: SqlUnitOfWork(sessions),
+        chat=chat,
+        calendar=calendar,
+        mail=mail,
+        clock=clock or SystemClock(),
+        playbook=chosen,
+        directory=directory,
+        workdays=workdays,
+        panel_email=settings.panel_email,
+    )
+    return Container(settings, chosen, directory, workdays, engine, ctx, Services(ctx))

@@ -1,0 +1,204 @@
+"""`rrbot`: the command line. Imports stay inside commands so that `--help` starts fast."""
+
+from __future__ import annotations
+
+import asyncio
+import sys
+from collections.abc import Coroutine
+from datetime import date
+from typing import Any, TypeVar
+
+import click
+
+T = TypeVar("T")
+
+
+class IsoDate(click.ParamType[date, Any]):
+    """YYYY-MM-DD, refusing impossible dates with the reason (e.g. 2026-02-30)."""
+
+    name = "YYYY-MM-DD"
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> date:
+        if isinstance(value, date):
+            return value
+        try:
+            return date.fromisoformat(str(value))
+        except ValueError as err:
+            reason = str(err).removeprefix("Invalid isoformat string: ")
+            if "-" in str(value) and len(str(value)) == 10:
+                self.fail(f"'{value}' is not a real date ({reason}).", param, ctx)
+            self.fail(f"'{value}' is not a date; write it as YYYY-MM-DD.", param, ctx)
+
+
+def run(coro: Coroutine[Any, Any, T]) -> T:
+    """Run a coroutine, turning the domain's refusals into one clear line and exit code 1."""
+    from bot.domain.errors import DomainError
+
+    try:
+        return asyncio.run(coro)
+    except DomainError as err:
+        raise click.ClickException(err.message) from None
+
+
+def guarded(fn: Any) -> Any:
+    """Domain errors raised outside a coroutine (loading a playbook ...) get the same answer."""
+    import functools
+
+    @functools.wraps(fn)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        from bot.domain.errors import DomainError
+
+        try:
+            return fn(*args, **kwargs)
+        except DomainError as err:
+            raise click.ClickException(err.message) from None
+
+    return wrapper
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="rrbot")
+def cli() -> None:
+    """rrbot runs the statutory Rapid Review of a serious child safeguarding incident:
+    dates every milestone, chases agencies, finds a quorate meeting and records the decision."""
+
+
+@cli.command()
+@click.option("--playbook", default="llr", show_default=True, help="Partnership playbook.")
+@click.option(
+    "--notified",
+    type=IsoDate(),
+    default="2026-12-18",
+    show_default=True,
+    help="The date the case was notified.",
+)
+@click.option(
+    "--database",
+    default=None,
+    help="Database URL (default: a fresh embedded SQLite file for this run).",
+)
+@guarded
+def demo(playbook: str, notified: date, database: str | None) -> None:
+    """Run a whole fictional case day by day, as each person would see it."""
+    from bot.demo.run import run_demo
+
+    run(run_demo(playbook=playbook, notified=notified, database_url=database, out=click.echo))
+
+
+@cli.command()
+@click.option("--playbook", default="llr", show_default=True, help="Playbook name or YAML path.")
+@click.option("--notified", type=IsoDate(), required=True, help="The notification date.")
+@click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
+@guarded
+def timetable(playbook: str, notified: date, as_json: bool) -> None:
+    """Every milestone's due date for a case notified on a given date."""
+    import json
+
+    from bot import playbooks
+    from bot.calendars import england_and_wales
+    from bot.domain.timetable import build_timetable
+
+    chosen = playbooks.load(playbook)
+    table = build_timetable(chosen, england_and_wales(), notified)
+    if as_json:
+        click.echo(json.dumps(table.as_json(), indent=2))
+        return
+    click.echo(f"{chosen.name} ({chosen.key}), counting {chosen.counting.value}")
+    click.echo(f"Notified {notified:%a %d %b %Y}\n")
+    click.echo(f"{'due':<16}{'day':>4}  milestone")
+    for m in table.milestones:
+        click.echo(f"{m.due:%a %d %b %Y}  {m.day:>4}  {m.title}")
+    start, end = table.meeting_window
+    click.echo(f"\nMeeting window: {start:%a %d %b %Y} to {end:%a %d %b %Y}")
+    click.echo(f"Panel deadline: {table.panel_deadline:%a %d %b %Y}")
+
+
+@cli.group()
+def playbook() -> None:
+    """The shipped partnership playbooks."""
+
+
+@playbook.command("list")
+@guarded
+def playbook_list() -> None:
+    """List the shipped playbooks."""
+    from bot import playbooks
+
+    for key in playbooks.available():
+        chosen = playbooks.load(key)
+        click.echo(f"{key:<10} {chosen.counting.value}  {chosen.name}")
+
+
+@playbook.command("show")
+@click.argument("name")
+@guarded
+def playbook_show(name: str) -> None:
+    """Show one playbook's rules."""
+    from bot import playbooks
+
+    chosen = playbooks.load(name)
+    click.echo(chosen.model_dump_json(indent=2))
+
+
+@cli.group()
+def db() -> None:
+    """The database."""
+
+
+@db.command("upgrade")
+@guarded
+def db_upgrade() -> None:
+    """Apply every Alembic migration to DATABASE_URL."""
+    from bot.adapters.db.engine import check_connection
+    from bot.adapters.db.migrate import current_revision, upgrade
+    from bot.config import load_settings
+
+    url = load_settings().database_url
+
+    async def go() -> str | None:
+        await check_connection(url)
+        await upgrade(url)
+        return await current_revision(url)
+
+    click.echo(f"Database is at revision {run(go())}.")
+
+
+@cli.group()
+def audit() -> None:
+    """The hash-chained audit log."""
+
+
+@audit.command("verify")
+@guarded
+def audit_verify() -> None:
+    """Check that no audit row was changed or removed."""
+    from bot.adapters.db.audit_verify import verify_database
+    from bot.config import load_settings
+
+    result = run(verify_database(load_settings().database_url))
+    click.echo(result.message)
+    if not result.ok:
+        sys.exit(1)
+
+
+@cli.group()
+def report() -> None:
+    """Reports."""
+
+
+@report.command("timeliness")
+@click.option("--csv", "as_csv", is_flag=True, help="CSV instead of a table.")
+@guarded
+def report_timeliness(as_csv: bool) -> None:
+    """Working days from notification to decision and to the Panel, per case and agency."""
+    from bot.reporting import timeliness_from_settings
+
+    click.echo(run(timeliness_from_settings(as_csv=as_csv)), nl=False)
+
+
+def main() -> None:
+    cli(prog_name="rrbot")
+
+
+if __name__ == "__main__":
+    main()

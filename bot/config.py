@@ -1,0 +1,62 @@
+"""Settings from the environment (and `.env`); secrets are SecretStr so they never print."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pydantic import Field, SecretStr, ValidationError, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from bot.domain.errors import InvalidInput
+
+DEFAULT_DATABASE_URL = "sqlite+aiosqlite:///./rrbot.db"
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_file=".env", extra="ignore")
+
+    database_url: str = DEFAULT_DATABASE_URL
+    playbook: str = "llr"
+    directory: Path | None = Field(
+        default=None, description="partnership directory YAML; the fictional sample when unset"
+    )
+    timezone: str = "Europe/London"
+    extra_closure_days: str = Field(
+        default="", description="comma-separated ISO dates the partnership is closed"
+    )
+    slack_bot_token: SecretStr | None = None
+    slack_signing_secret: SecretStr | None = None
+    slack_app_token: SecretStr | None = None
+    slack_api_url: str | None = None
+    graph_tenant_id: str | None = None
+    graph_client_id: str | None = None
+    graph_client_secret: SecretStr | None = None
+    graph_mailbox: str | None = None
+    graph_base_url: str = "https://graph.microsoft.com/v1.0"
+    graph_authority_host: str | None = None
+    panel_email: str | None = None
+    notification_token: SecretStr | None = None
+    port: int = Field(default=3000, ge=1, le=65535)
+    log_level: str = "INFO"
+
+    @field_validator("timezone")
+    @classmethod
+    def _known_zone(cls, value: str) -> str:
+        from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError) as err:
+            raise ValueError(f"unknown time zone '{value}'") from err
+        return value
+
+
+def load_settings(**overrides: object) -> Settings:
+    """Read settings, turning a validation failure into one clear message per variable."""
+    try:
+        return Settings(**overrides)  # type: ignore[arg-type]
+    except ValidationError as err:
+        problems = "; ".join(
+            f"{'_'.join(str(p) for p in e['loc']).upper()}: {e['msg']}" for e in err.errors()
+        )
+        raise InvalidInput(f"Configuration is invalid: {problems}") from None

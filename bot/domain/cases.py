@@ -1,0 +1,81 @@
+"""The case aggregate: one Rapid Review (or referral) from notification to closure."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+from bot.domain.decision import DecisionRecord
+from bot.domain.errors import InvalidInput, NotFound
+from bot.domain.meeting import Meeting
+from bot.domain.requests import InformationRequest
+from bot.domain.sensitivity import CaseSubject
+from bot.domain.stages import Action, Stage, Track, next_stage
+
+_REF = re.compile(r"^(?P<code>[A-Z]{2,8})-RR-(?P<year>\d{4})-(?P<n>\d{3,})$")
+
+
+def format_ref(code: str, year: int, number: int) -> str:
+    return f"{code}-RR-{year}-{number:03d}"
+
+
+def parse_ref(text: str) -> str:
+    """Normalise a typed case reference (any case, stray spaces) or refuse it clearly."""
+    candidate = text.strip().upper()
+    if not _REF.match(candidate):
+        raise InvalidInput(
+            f"'{text.strip()[:40]}' is not a case reference; they look like LLR-RR-2026-014."
+        )
+    return candidate
+
+
+def ref_year(ref: str) -> int:
+    match = _REF.match(ref)
+    if match is None:
+        raise InvalidInput(f"'{ref}' is not a case reference")
+    return int(match["year"])
+
+
+@dataclass(slots=True)
+class Case:
+    ref: str
+    playbook: str
+    track: Track
+    notified_on: date
+    received_at: datetime
+    subject: CaseSubject
+    agencies: tuple[str, ...]  # involved agencies, by code
+    members: frozenset[str]  # emails of the people on the case
+    stage: Stage = Stage.NOTIFIED
+    external_ref: str | None = None  # the notifying authority's own reference
+    channel: str = ""
+    requests: dict[str, InformationRequest] = field(default_factory=dict)
+    meeting: Meeting | None = None
+    decision: DecisionRecord | None = None
+    ratified_on: date | None = None
+    submitted_on: date | None = None
+    closed_on: date | None = None
+    threshold_met: bool | None = None  # referral track: the Case Review Group's decision
+    threshold_reasons: str = ""
+    version: int = 0
+
+    def apply(self, action: Action) -> Stage:
+        """Move along the transition table, or refuse with where the case is and what is next."""
+        self.stage = next_stage(self.ref, self.stage, action)
+        return self.stage
+
+    def request_for(self, agency: str) -> InformationRequest:
+        request = self.requests.get(agency)
+        if request is None:
+            known = ", ".join(sorted(self.requests)) or "none yet"
+            raise NotFound(
+                f"{self.ref} has no information request to '{agency}' (sent to: {known})."
+            )
+        return request
+
+    def open_requests(self) -> list[InformationRequest]:
+        return [r for r in self.requests.values() if r.is_open]
+
+    def is_member(self, email: str) -> bool:
+        return email.lower() in {m.lower() for m in self.members}

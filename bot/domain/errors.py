@@ -1,0 +1,35 @@
+"""Domain errors: each carries a message a non-technical user can act on."""
+
+from __future__ import annotations
+
+
+class DomainError(Exception):
+    """A rule of the Rapid Review process was broken; `str(err)` is the user-facing message."""
+
+    code = "domain_error"
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+class NotFound(DomainError):
+    code = "not_found"
+
+
+class IllegalTransition(DomainError):
+    code = "illegal_transition"
+
+
+class NotAuthorised(DomainError):
+    code = "not_authorised"
+
+
+class InvalidInput(DomainError):
+    code = "invalid_input"
+
+
+class PersonalDataRefused(DomainError):
+    """Text bound for a name, topic, subject or log looked like personal data."""
+
+    code = "personal_data_refused"

@@ -1,0 +1,58 @@
+"""The Rapid Review meeting: its slot, invitations, responses and attendance."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from enum import StrEnum
+
+
+class Response(StrEnum):
+    NONE = "none"
+    ACCEPTED = "accepted"
+    TENTATIVE = "tentative"
+    DECLINED = "declined"
+
+
+@dataclass(slots=True)
+class Invitation:
+    email: str
+    information_only: bool = False
+    response: Response = Response.NONE
+
+
+@dataclass(slots=True)
+class Meeting:
+    start: datetime  # aware UTC
+    end: datetime
+    day: int  # working day of the case
+    event_id: str = ""
+    invitations: dict[str, Invitation] = field(default_factory=dict)
+    attended: frozenset[str] | None = None
+    held_on: date | None = None
+
+    def invite(self, email: str, information_only: bool = False) -> Invitation:
+        invitation = self.invitations.get(email)
+        if invitation is None:
+            invitation = self.invitations[email] = Invitation(email, information_only)
+        return invitation
+
+    def respond(self, email: str, response: Response) -> Response:
+        """Record a response; returns the previous one."""
+        invitation = self.invitations.get(email)
+        if invitation is None:
+            raise KeyError(email)
+        previous, invitation.response = invitation.response, response
+        return previous
+
+    def expected(self) -> frozenset[str]:
+        """Invitees who may come: accepted, tentative or not yet answered."""
+        return frozenset(
+            e for e, i in self.invitations.items() if i.response is not Response.DECLINED
+        )
+
+    def confirmed(self) -> frozenset[str]:
+        return frozenset(e for e, i in self.invitations.items() if i.response is Response.ACCEPTED)
+
+    def information_only(self) -> frozenset[str]:
+        return frozenset(e for e, i in self.invitations.items() if i.information_only)

@@ -1,0 +1,103 @@
+"""Information requests to each involved agency, their chasing and their returns."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from enum import StrEnum
+from typing import Literal
+
+from bot.domain.errors import DomainError, IllegalTransition
+from bot.domain.playbook import ChaseStepKind
+
+
+class RequestState(StrEnum):
+    SENT = "sent"
+    REMINDED = "reminded"
+    CHASED = "chased"
+    ESCALATED = "escalated"
+    RETURNED = "returned"
+
+
+class ReturnKind(StrEnum):
+    FULL = "full"  # full information return (agency summary / information report)
+    FACTUAL_SUMMARY = "factual_summary"  # limited involvement (seed 001 §8.6)
+    NIL = "nil"  # no involvement
+
+    @property
+    def label(self) -> str:
+        return {
+            "full": "full information return",
+            "factual_summary": "factual summary",
+            "nil": "nil return (no involvement)",
+        }[self.value]
+
+
+_STATE_AFTER_STEP = {
+    ChaseStepKind.REMINDER: RequestState.REMINDED,
+    ChaseStepKind.CHASE: RequestState.CHASED,
+    ChaseStepKind.ESCALATE_CHAIR: RequestState.ESCALATED,
+    ChaseStepKind.ESCALATE_STRATEGIC_LEAD: RequestState.ESCALATED,
+    ChaseStepKind.ESCALATE_PARTNERS: RequestState.ESCALATED,
+}
+
+
+class AlreadyReturned(DomainError):
+    code = "already_returned"
+
+
+@dataclass(frozen=True, slots=True)
+class ChaseRecord:
+    kind: ChaseStepKind
+    on: date
+
+
+@dataclass(frozen=True, slots=True)
+class ReturnRecorded:
+    agency: str
+    kind: ReturnKind
+    on: date
+    late_by: int  # working days after the deadline; 0 when on time
+
+
+@dataclass(slots=True)
+class InformationRequest:
+    agency: str
+    due: date
+    sent_on: date
+    delivery: Literal["chat", "email"] = "chat"
+    state: RequestState = RequestState.SENT
+    chases: list[ChaseRecord] = field(default_factory=list)
+    returned_on: date | None = None
+    return_kind: ReturnKind | None = None
+    summary: str = ""
+    late_by: int = 0
+
+    @property
+    def is_open(self) -> bool:
+        return self.state is not RequestState.RETURNED
+
+    def record_chase(self, kind: ChaseStepKind, on: date) -> None:
+        if not self.is_open:
+            raise IllegalTransition(
+                f"The {self.agency} request was already returned; it is not chased."
+            )
+        if any(c.kind is kind for c in self.chases):
+            return  # each ladder step happens once, however often it is retried
+        self.chases.append(ChaseRecord(kind, on))
+        self.state = _STATE_AFTER_STEP[kind]
+
+    def record_return(
+        self, kind: ReturnKind, on: date, late_by: int, summary: str = ""
+    ) -> ReturnRecorded:
+        if not self.is_open:
+            raise AlreadyReturned(
+                f"The {self.agency} return was already recorded on {self.returned_on:%a %d %b}"
+                f" as a {self.return_kind.label if self.return_kind else 'return'}."
+            )
+        if kind is not ReturnKind.NIL and not summary.strip():
+            raise DomainError(f"A {kind.label} needs its summary text.")
+        self.state = RequestState.RETURNED
+        self.returned_on, self.return_kind, self.summary = on, kind, summary
+        self.late_by = max(late_by, 0)
+        return ReturnRecorded(self.agency, kind, on, self.late_by)

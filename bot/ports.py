@@ -1,0 +1,149 @@
+"""Ports: the small interfaces, in our own words, that services use to reach the outside."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from types import TracebackType
+from typing import Any, Protocol
+
+from bot.domain.cases import Case
+from bot.domain.meeting import Response
+from bot.domain.outbox import DueAction
+from bot.domain.slots import Busy
+
+
+class Clock(Protocol):
+    def now(self) -> datetime:
+        """The current instant, timezone-aware UTC."""
+        ...
+
+
+@dataclass(frozen=True, slots=True)
+class CaseCard:
+    """What the pinned card of a case channel shows; updated in place as the case moves."""
+
+    case_ref: str
+    stage: str
+    next_deadline: str
+    lines: tuple[str, ...]
+
+
+class Chat(Protocol):
+    async def open_case_channel(
+        self, *, case_ref: str, members: Sequence[str], topic: str
+    ) -> str: ...
+
+    async def post(self, *, channel: str, text: str) -> str: ...
+
+    async def direct_message(self, *, to: str, text: str) -> str: ...
+
+    async def set_topic(self, *, channel: str, topic: str) -> None: ...
+
+    async def update_case_card(self, *, channel: str, card: CaseCard) -> None: ...
+
+
+class CalendarPort(Protocol):
+    async def free_busy(
+        self, *, people: Sequence[str], start: datetime, end: datetime
+    ) -> dict[str, list[Busy]]: ...
+
+    async def create_event(
+        self,
+        *,
+        subject: str,
+        body: str,
+        start: datetime,
+        end: datetime,
+        required: Sequence[str],
+        optional: Sequence[str],
+        transaction_id: str,
+    ) -> str: ...
+
+    async def add_attendee(self, *, event_id: str, email: str, optional: bool = False) -> None: ...
+
+    async def responses(self, *, event_id: str) -> dict[str, Response]: ...
+
+    async def cancel_event(self, *, event_id: str, comment: str) -> None: ...
+
+
+class Mail(Protocol):
+    async def send(
+        self, *, to: Sequence[str], subject: str, body: str, attachments: Sequence[str] = ()
+    ) -> str: ...
+
+
+class CaseRepository(Protocol):
+    async def add(self, case: Case) -> None: ...
+
+    async def get(self, ref: str) -> Case:
+        """The case, or NotFound with a message that names the reference."""
+        ...
+
+    async def save(self, case: Case) -> None:
+        """Persist every change to the aggregate; refuses a stale version (concurrent edit)."""
+        ...
+
+    async def by_external_ref(self, code: str, external_ref: str) -> Case | None: ...
+
+    async def next_ref(self, code: str, year: int) -> str:
+        """`{CODE}-RR-{YYYY}-{NNN}`, sequential per partnership code and year."""
+        ...
+
+    async def open_cases(self) -> list[Case]: ...
+
+    async def all_cases(self) -> list[Case]: ...
+
+
+class OutboxRepository(Protocol):
+    async def plan(self, action: DueAction) -> bool:
+        """Insert unless the key exists (idempotent); True when it was new."""
+        ...
+
+    async def cancel(self, *, key_prefix: str, reason: str, at: datetime) -> int:
+        """Mark every pending action whose key starts with `key_prefix` as dropped."""
+        ...
+
+    async def claim_due(
+        self, *, now: datetime, worker: str, lease: timedelta, limit: int
+    ) -> list[DueAction]: ...
+
+    async def complete(
+        self, action_id: int, *, at: datetime, outcome: str, external_id: str | None = None
+    ) -> None: ...
+
+    async def fail(self, action_id: int, *, error: str, retry_at: datetime) -> None: ...
+
+    async def pending(self, *, case_ref: str | None = None) -> list[DueAction]: ...
+
+
+class AuditLog(Protocol):
+    async def append(
+        self,
+        *,
+        at: datetime,
+        actor: str,
+        action: str,
+        case_ref: str | None,
+        detail: Mapping[str, Any],
+    ) -> None: ...
+
+
+class UnitOfWork(Protocol):
+    cases: CaseRepository
+    outbox: OutboxRepository
+    audit: AuditLog
+
+    async def __aenter__(self) -> UnitOfWork: ...
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        """Roll back whatever was not committed."""
+        ...
+
+    async def commit(self) -> None: ...

@@ -1,0 +1,85 @@
+"""Reports read from the configured database (no chat or calendar needed)."""
+
+from __future__ import annotations
+
+import csv
+import io
+
+from bot.adapters.console.chat import ConsoleChat, ConsoleMail, Transcript
+from bot.adapters.memory.calendar import InMemoryCalendar
+from bot.bootstrap import build
+from bot.config import load_settings
+from bot.directories import load_directory
+from bot.services.reports import CaseTimeliness, render_timeliness, timeliness_report
+
+
+def timeliness_csv(rows: list[CaseTimeliness]) -> str:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow(
+        [
+            "case",
+            "notified",
+            "panel_deadline",
+            "days_to_decision",
+            "days_to_panel",
+            "within_deadline",
+            "agency",
+            "due",
+            "returned_on",
+            "late_by",
+        ]
+    )
+    for row in rows:
+        for a in row.agencies or ():
+            writer.writerow(
+                [
+                    row.ref,
+                    row.notified_on,
+                    row.panel_deadline,
+                    row.days_to_decision,
+                    row.days_to_panel,
+                    row.within_deadline,
+                    a.agency,
+                    a.due,
+                    a.returned_on,
+                    a.late_by,
+                ]
+            )
+        if not row.agencies:
+            writer.writerow(
+                [
+                    row.ref,
+                    row.notified_on,
+                    row.panel_deadline,
+                    row.days_to_decision,
+                    row.days_to_panel,
+                    row.within_deadline,
+                    "",
+                    "",
+                    "",
+                    "",
+                ]
+            )
+    return buffer.getvalue()
+
+
+async def timeliness_from_settings(*, as_csv: bool) -> str:
+    settings = load_settings()
+    directory = load_directory(settings.directory)
+    silent = Transcript()
+    container = await build(
+        settings,
+        chat=ConsoleChat(directory, silent),
+        calendar=InMemoryCalendar(),
+        mail=ConsoleMail(directory, silent),
+    )
+    try:
+        rows = await timeliness_report(container.ctx)
+    finally:
+        await container.aclose()
+    if as_csv:
+        return timeliness_csv(rows)
+    if not rows:
+        return "No cases yet.\n"
+    return render_timeliness(container.ctx, rows) + "\n"

@@ -1,0 +1,138 @@
+"""Opening, viewing and closing a case."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from bot.domain.authorisation import Operation, authorise
+from bot.domain.cases import Case, parse_ref
+from bot.domain.directory import Partner, Role
+from bot.domain.errors import InvalidInput
+from bot.domain.notification import Notification
+from bot.domain.sensitivity import CaseSubject
+from bot.domain.stages import START, Action, Stage
+from bot.domain.timetable import Timetable
+from bot.services.context import ServiceContext
+
+
+@dataclass(frozen=True, slots=True)
+class Opened:
+    case: Case
+    created: bool  # False when the notification was a repeat of one already open
+
+
+@dataclass(frozen=True, slots=True)
+class CaseStatus:
+    case: Case
+    timetable: Timetable
+    day: int  # today's working day of the case
+
+
+def case_members(ctx: ServiceContext, agencies: tuple[str, ...]) -> frozenset[str]:
+    """The office, the chair, the advisor, the partners' decision makers and deputies, and
+    every involved agency's SPOC: the people who may see the case."""
+    d = ctx.directory
+    members = {
+        p.email
+        for p in d.people
+        if set(p.roles)
+        & {Role.CHAIR, Role.BUSINESS_OFFICER, Role.PARTNERSHIP_MANAGER, Role.INDEPENDENT_ADVISOR}
+    }
+    for partner in Partner:
+        partner_agency = d.partner_agency(partner)
+        members.update(e for e in (partner_agency.decision_maker, partner_agency.deputy) if e)
+    for code in agencies:
+        involved = d.agency(code)
+        if involved is not None:
+            members.add(involved.spoc)
+    return frozenset(members)
+
+
+async def open_case(ctx: ServiceContext, *, notification: Notification, actor: str) -> Opened:
+    authorise(ctx.directory, actor, Operation.OPEN_CASE)
+    unknown = [a for a in notification.agencies if ctx.directory.agency(a) is None]
+    if unknown:
+        valid = ", ".join(a.code for a in ctx.directory.agencies)
+        raise InvalidInput(
+            f"Unknown agency {', '.join(repr(u) for u in unknown)}. Known agencies: {valid}."
+        )
+    code = ctx.playbook.code
+    async with ctx.uow() as uow:
+        existing = await uow.cases.by_external_ref(code, notification.external_ref)
+        if existing is not None:
+            return Opened(existing, created=False)
+        ref = await uow.cases.next_ref(code, notification.notified_on.year)
+        case = Case(
+            ref=ref,
+            playbook=ctx.playbook.key,
+            track=notification.track,
+            stage=START[notification.track],
+            notified_on=notification.notified_on,
+            received_at=ctx.now(),
+            subject=CaseSubject(
+                names=notification.child_names + notification.family_names,
+                dates_of_birth=notification.dates_of_birth,
+            ),
+            agencies=notification.agencies,
+            members=case_members(ctx, notification.agencies),
+            external_ref=notification.external_ref,
+        )
+        guard = ctx.guard(case)
+        channel_name = guard.check(case.ref.lower(), "channel name")
+        await uow.cases.add(case)
+        await ctx.audit(
+            uow,
+            actor=actor,
+            action="case_opened",
+            case_ref=ref,
+            detail={"track": case.track.value, "agencies": list(case.agencies)},
+        )
+        await uow.commit()
+    case.channel = await ctx.chat.open_case_channel(
+        case_ref=channel_name, members=sorted(case.members), topic=ctx.topic(case)
+    )
+    async with ctx.uow() as uow:
+        stored = await uow.cases.get(ref)
+        stored.channel = case.channel
+        await uow.cases.save(stored)
+        await ctx.audit(
+            uow,
+            actor=actor,
+            action="channel_opened",
+            case_ref=ref,
+            detail={"channel": case.channel, "members": len(case.members)},
+        )
+        await uow.commit()
+    timetable = ctx.timetable(stored)
+    lines = [f"{m.due:%a %d %b}  day {m.day:>2}  {m.title}" for m in timetable.milestones]
+    earliest, latest = timetable.meeting_window
+    lines.append(f"Meeting window: {earliest:%a %d %b} to {latest:%a %d %b}.")
+    await ctx.chat.post(
+        channel=stored.channel,
+        text=f"Case {ref} opened ({ctx.playbook.name}). Timetable:\n" + "\n".join(lines),
+    )
+    await ctx.chat.update_case_card(channel=stored.channel, card=ctx.card(stored))
+    return Opened(stored, created=True)
+
+
+async def get_status(ctx: ServiceContext, *, case_ref: str, actor: str) -> CaseStatus:
+    async with ctx.uow() as uow:
+        case = await uow.cases.get(parse_ref(case_ref))
+    authorise(ctx.directory, actor, Operation.VIEW_CASE, case)
+    return CaseStatus(case, ctx.timetable(case), ctx.day_of(case, ctx.today()))
+
+
+async def close_case(ctx: ServiceContext, *, case_ref: str, actor: str) -> Case:
+    async with ctx.uow() as uow:
+        case = await uow.cases.get(parse_ref(case_ref))
+        authorise(ctx.directory, actor, Operation.CLOSE, case)
+        case.apply(Action.CLOSE)
+        case.closed_on = ctx.today()
+        await uow.outbox.cancel(key_prefix=f"{case.ref}:", reason="case closed", at=ctx.now())
+        await uow.cases.save(case)
+        await ctx.audit(uow, actor=actor, action="case_closed", case_ref=case.ref)
+        await uow.commit()
+    assert case.stage is Stage.CLOSED
+    await ctx.chat.post(channel=case.channel, text=f"{case.ref} is closed. Thank you all.")
+    await ctx.chat.update_case_card(channel=case.channel, card=ctx.card(case))
+    return case

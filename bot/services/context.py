@@ -1,0 +1,122 @@
+"""What every use case needs: the ports, the playbook, the directory and the calendar."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from datetime import date, datetime, time
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from bot.domain.cases import Case
+from bot.domain.directory import Directory, Partner, Role
+from bot.domain.playbook import Playbook
+from bot.domain.sensitivity import SensitivityGuard
+from bot.domain.stages import Track
+from bot.domain.timetable import Timetable, build_referral_timetable, build_timetable
+from bot.domain.workdays import WorkingCalendar
+from bot.ports import CalendarPort, CaseCard, Chat, Clock, Mail, UnitOfWork
+
+
+@dataclass(frozen=True, slots=True)
+class ServiceContext:
+    uow: Callable[[], UnitOfWork]
+    chat: Chat
+    calendar: CalendarPort
+    mail: Mail
+    clock: Clock
+    playbook: Playbook
+    directory: Directory
+    workdays: WorkingCalendar
+    panel_email: str | None = None
+
+    @property
+    def zone(self) -> ZoneInfo:
+        return ZoneInfo(self.playbook.working_hours.timezone)
+
+    def now(self) -> datetime:
+        return self.clock.now()
+
+    def today(self) -> date:
+        """Today in the partnership's zone: working days are local days."""
+        return self.clock.now().astimezone(self.zone).date()
+
+    def at_local(self, day: date, at: time) -> datetime:
+        return datetime.combine(day, at, tzinfo=self.zone)
+
+    def opening_time(self, day: date) -> datetime:
+        """The start of working hours on `day` (or the next working day)."""
+        return self.at_local(self.workdays.on_or_after(day), self.playbook.working_hours.start)
+
+    def timetable(self, case: Case) -> Timetable:
+        if case.track is Track.REFERRAL:
+            return build_referral_timetable(self.playbook, self.workdays, case.notified_on)
+        meeting_on = case.meeting.start.astimezone(self.zone).date() if case.meeting else None
+        return build_timetable(self.playbook, self.workdays, case.notified_on, meeting_on)
+
+    def day_of(self, case: Case, day: date) -> int:
+        return self.workdays.number_of(case.notified_on, day, self.playbook.counting)
+
+    def guard(self, case: Case) -> SensitivityGuard:
+        return SensitivityGuard(case.subject)
+
+    def name(self, email: str) -> str:
+        return self.directory.display(email)
+
+    def chairs(self) -> list[str]:
+        return [p.email for p in self.directory.with_role(Role.CHAIR)]
+
+    def partner_decision_makers(self) -> list[str]:
+        return [
+            dm
+            for partner in Partner
+            if (dm := self.directory.partner_agency(partner).decision_maker) is not None
+        ]
+
+    async def audit(
+        self,
+        uow: UnitOfWork,
+        *,
+        actor: str,
+        action: str,
+        case_ref: str | None,
+        detail: Mapping[str, Any] | None = None,
+    ) -> None:
+        await uow.audit.append(
+            at=self.now(), actor=actor, action=action, case_ref=case_ref, detail=detail or {}
+        )
+
+    def card(self, case: Case) -> CaseCard:
+        """The pinned case card: stage, next deadline, returns and meeting at a glance."""
+        timetable = self.timetable(case)
+        today = self.today()
+        upcoming = [m for m in timetable.milestones if m.due >= today]
+        nxt = upcoming[0] if upcoming else timetable.milestones[-1]
+        returned = [r for r in case.requests.values() if not r.is_open]
+        lines = [f"Returns: {len(returned)} of {len(case.requests)} received"]
+        outstanding = [r.agency for r in case.open_requests()]
+        if outstanding:
+            lines.append("Outstanding: " + ", ".join(self._agency_name(a) for a in outstanding))
+        if case.meeting:
+            start = case.meeting.start.astimezone(self.zone)
+            lines.append(f"Meeting: {start:%a %d %b %H:%M} (day {case.meeting.day})")
+        lines.append(f"Panel deadline: {timetable.panel_deadline:%a %d %b %Y}")
+        return CaseCard(
+            case_ref=case.ref,
+            stage=case.stage.label,
+            next_deadline=f"{nxt.title}: {nxt.due:%a %d %b} (day {nxt.day})",
+            lines=tuple(lines),
+        )
+
+    def _agency_name(self, code: str) -> str:
+        agency = self.directory.agency(code)
+        return agency.name if agency else code
+
+    def agency_name(self, code: str) -> str:
+        return self._agency_name(code)
+
+    def topic(self, case: Case) -> str:
+        card = self.card(case)
+        return self.guard(case).check(
+            f"{case.ref} · {card.stage} · next: {card.next_deadline}", "channel topic"
+        )

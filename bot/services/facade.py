@@ -1,0 +1,105 @@
+"""One object holding every use case, bound to its context: what handlers and jobs call."""
+
+from __future__ import annotations
+
+from bot.domain.cases import Case
+from bot.domain.decision import DecisionRecord
+from bot.domain.meeting import Meeting, Response
+from bot.domain.notification import Notification
+from bot.domain.playbook import ChaseStepKind
+from bot.domain.quorum import QuorumResult
+from bot.domain.requests import InformationRequest, ReturnKind, ReturnRecorded
+from bot.domain.slots import RankedSlot
+from bot.services import cases, decisions, meetings, referrals, reports, requests
+from bot.services.context import ServiceContext
+
+
+class Services:
+    """Keyword-only, typed entry points; each is one use case."""
+
+    def __init__(self, ctx: ServiceContext) -> None:
+        self.ctx = ctx
+
+    async def open_case(self, *, notification: Notification, actor: str) -> cases.Opened:
+        return await cases.open_case(self.ctx, notification=notification, actor=actor)
+
+    async def status(self, *, case_ref: str, actor: str) -> cases.CaseStatus:
+        return await cases.get_status(self.ctx, case_ref=case_ref, actor=actor)
+
+    async def close_case(self, *, case_ref: str, actor: str) -> Case:
+        return await cases.close_case(self.ctx, case_ref=case_ref, actor=actor)
+
+    async def send_information_requests(
+        self, *, case_ref: str, actor: str
+    ) -> list[InformationRequest]:
+        return await requests.send_information_requests(self.ctx, case_ref=case_ref, actor=actor)
+
+    async def record_return(
+        self, *, case_ref: str, agency: str, kind: ReturnKind, summary: str, actor: str
+    ) -> ReturnRecorded:
+        return await requests.record_return(
+            self.ctx, case_ref=case_ref, agency=agency, kind=kind, summary=summary, actor=actor
+        )
+
+    async def run_chase_step(
+        self, *, case_ref: str, agency: str, step: ChaseStepKind
+    ) -> requests.ChaseOutcome:
+        return await requests.run_chase_step(self.ctx, case_ref=case_ref, agency=agency, step=step)
+
+    async def find_slots(self, *, case_ref: str, actor: str, limit: int = 5) -> meetings.SlotOffer:
+        return await meetings.find_meeting_slots(
+            self.ctx, case_ref=case_ref, actor=actor, limit=limit
+        )
+
+    async def book_meeting(self, *, case_ref: str, slot: RankedSlot, actor: str) -> Meeting:
+        return await meetings.book_meeting(self.ctx, case_ref=case_ref, slot=slot, actor=actor)
+
+    async def record_response(
+        self, *, case_ref: str, email: str, response: Response, actor: str
+    ) -> meetings.ResponseOutcome:
+        return await meetings.record_response(
+            self.ctx, case_ref=case_ref, email=email, response=response, actor=actor
+        )
+
+    async def invite_deputy(self, *, case_ref: str, principal: str, actor: str) -> str:
+        return await meetings.invite_deputy(
+            self.ctx, case_ref=case_ref, principal=principal, actor=actor
+        )
+
+    async def record_attendance(
+        self, *, case_ref: str, present: list[str], actor: str
+    ) -> QuorumResult:
+        return await meetings.record_attendance(
+            self.ctx, case_ref=case_ref, present=present, actor=actor
+        )
+
+    async def check_quorum(self, *, case_ref: str, actor: str) -> QuorumResult:
+        return await meetings.check_quorum(self.ctx, case_ref=case_ref, actor=actor)
+
+    async def record_decision(self, *, case_ref: str, record: DecisionRecord, actor: str) -> Case:
+        return await decisions.record_decision(
+            self.ctx, case_ref=case_ref, record=record, actor=actor
+        )
+
+    async def ratify(self, *, case_ref: str, actor: str) -> Case:
+        return await decisions.ratify(self.ctx, case_ref=case_ref, actor=actor)
+
+    async def submit_to_panel(self, *, case_ref: str, actor: str) -> str:
+        return await decisions.submit_to_panel(self.ctx, case_ref=case_ref, actor=actor)
+
+    async def discuss_referral(self, *, case_ref: str, actor: str) -> Case:
+        return await referrals.discuss_referral(self.ctx, case_ref=case_ref, actor=actor)
+
+    async def decide_threshold(
+        self, *, case_ref: str, meets_threshold: bool, reasons: str, actor: str
+    ) -> Case:
+        return await referrals.decide_threshold(
+            self.ctx,
+            case_ref=case_ref,
+            meets_threshold=meets_threshold,
+            reasons=reasons,
+            actor=actor,
+        )
+
+    async def timeliness(self) -> list[reports.CaseTimeliness]:
+        return await reports.timeliness_report(self.ctx)

@@ -1,0 +1,90 @@
+"""Run `/rapidreview` commands typed at the console: parse, call one service, render."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from bot.domain.decision import DecisionRecord
+from bot.domain.errors import DomainError, InvalidInput
+from bot.domain.notification import Notification
+from bot.services.facade import Services
+from bot.services.meetings import SlotOffer
+from handlers.commands import SUBCOMMANDS, Command, help_text, parse
+from handlers.render import render_quorum, render_slots, render_status
+
+
+class ConsoleCommands:
+    """The console surface: the same commands a chair types in chat, answered in text."""
+
+    def __init__(self, services: Services) -> None:
+        self.services = services
+        self._offers: dict[str, SlotOffer] = {}  # the last slots offered, per case
+
+    async def run(self, actor: str, text: str, channel_case: str | None = None) -> str:
+        """Every error becomes one clear message; nothing is half-done."""
+        try:
+            return await self._dispatch(actor, parse(text, channel_case))
+        except DomainError as err:
+            return f"Sorry: {err.message}"
+
+    async def _dispatch(self, actor: str, cmd: Command) -> str:
+        s = self.services
+        ref = cmd.case_ref or ""
+        match cmd.name:
+            case "help":
+                return help_text()
+            case "new":
+                their_ref, notified, agencies = cmd.args
+                opened = await s.open_case(
+                    notification=Notification(
+                        external_ref=their_ref,
+                        notified_on=date.fromisoformat(notified),
+                        agencies=tuple(a for a in agencies.split(",") if a),
+                    ),
+                    actor=actor,
+                )
+                verb = "opened" if opened.created else "was already open as"
+                return f"Case {verb} {opened.case.ref}."
+            case "status":
+                return render_status(s.ctx, await s.status(case_ref=ref, actor=actor))
+            case "schedule":
+                offer = await s.find_slots(case_ref=ref, actor=actor)
+                self._offers[ref] = offer
+                return render_slots(s.ctx, offer) + f"\nBook one: /rapidreview book {ref} 1"
+            case "book":
+                return await self._book(actor, ref, cmd.args)
+            case "quorum":
+                return render_quorum(await s.check_quorum(case_ref=ref, actor=actor))
+            case "chase":
+                status = await s.status(case_ref=ref, actor=actor)
+                outstanding = [s.ctx.agency_name(r.agency) for r in status.case.open_requests()]
+                return "Outstanding: " + (", ".join(outstanding) or "none") + "."
+            case "invite-deputy":
+                if len(cmd.args) != 1:
+                    raise InvalidInput(f"Usage: /rapidreview {SUBCOMMANDS['invite-deputy']}")
+                deputy = await s.invite_deputy(case_ref=ref, principal=cmd.args[0], actor=actor)
+                return f"Invited {s.ctx.name(deputy)}."
+            case "decision":
+                fields = ", ".join(DecisionRecord.model_fields)
+                return f"Open the decision form in chat to record: {fields}."
+            case "submit":
+                document = await s.submit_to_panel(case_ref=ref, actor=actor)
+                return f"Submitted. The Panel document has {len(document.splitlines())} lines."
+            case "close":
+                closed = await s.close_case(case_ref=ref, actor=actor)
+                return f"{closed.ref} closed."
+        raise InvalidInput(f"'{cmd.name}' is not available here.")
+
+    async def _book(self, actor: str, ref: str, args: tuple[str, ...]) -> str:
+        offer = self._offers.get(ref)
+        if offer is None:
+            raise InvalidInput(f"Run /rapidreview schedule {ref} first, then book a slot number.")
+        try:
+            index = int(args[0]) - 1 if args else 0
+            slot = offer.proposal.slots[index]
+        except (ValueError, IndexError):
+            raise InvalidInput(
+                f"Choose a slot number between 1 and {len(offer.proposal.slots)}."
+            ) from None
+        meeting = await self.services.book_meeting(case_ref=ref, slot=slot, actor=actor)
+        return f"Booked: {len(meeting.invitations)} invited."

@@ -1,0 +1,50 @@
+"""Plain-text replies to commands; chat surfaces wrap these in their own formatting."""
+
+from __future__ import annotations
+
+from bot.domain.quorum import QuorumResult
+from bot.services.cases import CaseStatus
+from bot.services.context import ServiceContext
+from bot.services.meetings import SlotOffer, slot_label
+
+
+def render_status(ctx: ServiceContext, status: CaseStatus) -> str:
+    case, timetable = status.case, status.timetable
+    lines = [
+        f"{case.ref}: {case.stage.label} (working day {status.day}).",
+        "Timetable:",
+    ]
+    today = ctx.today()
+    for m in timetable.milestones:
+        mark = "done/passed" if m.due < today else "today" if m.due == today else ""
+        lines.append(f"  {m.due:%a %d %b}  day {m.day:>2}  {m.title}  {mark}".rstrip())
+    returned = [r for r in case.requests.values() if not r.is_open]
+    lines.append(f"Returns: {len(returned)} of {len(case.requests)} received.")
+    for r in case.requests.values():
+        state = r.return_kind.label if r.return_kind else r.state.value
+        lines.append(f"  {ctx.agency_name(r.agency):<28} {state}")
+    if case.meeting:
+        lines.append(f"Meeting: {slot_label(ctx, case.meeting.start, case.meeting.day)}.")
+    return "\n".join(lines)
+
+
+def render_slots(ctx: ServiceContext, offer: SlotOffer) -> str:
+    proposal = offer.proposal
+    if not proposal.slots:
+        return "No slot fits inside working hours in the window."
+    lines = []
+    if offer.with_deputies:
+        lines.append("No quorate slot with the principals alone; these include deputies.")
+    if not proposal.any_quorate and proposal.explanation:
+        lines.append(proposal.explanation)
+    for i, slot in enumerate(proposal.slots, start=1):
+        quorate = "quorate" if slot.quorum.met else "NOT quorate"
+        lines.append(
+            f"  {i}. {slot_label(ctx, slot.start, slot.day)}  {len(slot.free)} of"
+            f" {len(slot.free) + len(slot.busy)} free, {quorate}"
+        )
+    return "\n".join(lines)
+
+
+def render_quorum(result: QuorumResult) -> str:
+    return result.summary + "."

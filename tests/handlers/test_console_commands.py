@@ -1,0 +1,61 @@
+"""`/rapidreview` typed at the console: each mistake gets its own clear answer."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.domain.errors import InvalidInput
+from handlers.commands import parse
+from handlers.console import ConsoleCommands
+from tests.support.world import CHAIR, LA_SPOC, OFFICER, World
+
+
+def test_in_a_case_channel_the_reference_may_be_left_out() -> None:
+    command = parse("status", channel_case="LLR-RR-2026-001")
+    assert (command.name, command.case_ref) == ("status", "LLR-RR-2026-001")
+
+
+def test_a_typed_reference_is_normalised() -> None:
+    assert parse("quorum llr-rr-2026-001").case_ref == "LLR-RR-2026-001"
+
+
+def test_an_unknown_command_lists_the_known_ones() -> None:
+    with pytest.raises(InvalidInput, match="Unknown command 'shedule'. Try one of: new, status"):
+        parse("shedule LLR-RR-2026-001")
+
+
+def test_a_command_outside_a_case_channel_asks_which_case() -> None:
+    with pytest.raises(InvalidInput, match="Which case?"):
+        parse("status")
+
+
+def test_new_refuses_an_impossible_date() -> None:
+    with pytest.raises(InvalidInput, match="'2026-02-30' is not a date"):
+        parse("new LA-1 2026-02-30 la,police")
+
+
+async def test_a_chair_opens_and_schedules_a_case_from_the_console(world: World) -> None:
+    console = ConsoleCommands(world.services)
+    reply = await console.run(OFFICER, "new LA-9 2026-12-18 la,police,icb")
+    assert reply == "Case opened LLR-RR-2026-001."
+    await world.services.send_information_requests(case_ref="LLR-RR-2026-001", actor=OFFICER)
+    slots = await console.run(CHAIR, "schedule", channel_case="LLR-RR-2026-001")
+    assert "1. " in slots and "quorate" in slots
+    assert (await console.run(CHAIR, "book 1", channel_case="LLR-RR-2026-001")).startswith("Booked")
+
+
+async def test_an_unknown_case_reference_is_its_own_answer(world: World) -> None:
+    reply = await ConsoleCommands(world.services).run(CHAIR, "status LLR-RR-2026-999")
+    assert reply == "Sorry: No case with reference LLR-RR-2026-999."
+
+
+async def test_a_person_without_the_role_is_told_so(world: World) -> None:
+    ref = await world.open_with_requests()
+    reply = await ConsoleCommands(world.services).run(LA_SPOC, f"schedule {ref}")
+    assert reply.startswith("Sorry: Only a business officer or chair or partnership manager")
+
+
+async def test_booking_before_scheduling_says_what_to_do(world: World) -> None:
+    ref = await world.open_with_requests()
+    reply = await ConsoleCommands(world.services).run(CHAIR, f"book {ref} 1")
+    assert reply == f"Sorry: Run /rapidreview schedule {ref} first, then book a slot number."

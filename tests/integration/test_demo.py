@@ -1,0 +1,60 @@
+"""`rrbot demo` tells the whole story, under every playbook, and exits 0."""
+
+from __future__ import annotations
+
+import pytest
+from click.testing import CliRunner
+
+from bot.cli import cli
+
+
+@pytest.fixture(scope="module")
+def llr_demo() -> str:
+    result = CliRunner().invoke(cli, ["demo"])
+    assert result.exit_code == 0, result.output
+    return result.output
+
+
+@pytest.mark.parametrize(
+    "moment",
+    [
+        "private channel opened",  # the case opens
+        "Information requests sent to 7 agencies",  # requests go out
+        "returned a nil return (no involvement)",  # one nil return
+        "Reminder: the Riverside GP Practice return",  # the late one is reminded,
+        "Escalation to the chair: Riverside GP Practice",  # chased, then escalated
+        "now 1 working day late",
+        "Rapid Review meeting booked for",  # the best quorate slot is booked
+        "declined the LLR-RR-2026-001 meeting",  # a decision maker declines
+        "invited as deputy for",  # and the deputy is invited
+        "the meeting was quorate",  # the meeting is held
+        "Decision recorded for LLR-RR-2026-001",
+        "submitted to the National Panel",
+        "within the deadline",  # the timeliness summary
+    ],
+)
+def test_the_demo_shows(llr_demo: str, moment: str) -> None:
+    assert moment in llr_demo
+
+
+def test_the_demo_never_shows_the_childs_name(llr_demo: str) -> None:
+    assert "Jamie" not in llr_demo and "Testperson" not in llr_demo
+
+
+def test_christmas_is_skipped(llr_demo: str) -> None:
+    assert "Fri 25 Dec (bank holiday)" in llr_demo
+
+
+@pytest.mark.parametrize(
+    ("playbook", "notified"),
+    [
+        ("kent-2019", "2027-03-24"),
+        ("kent-2024", "2027-03-24"),
+        ("bnes", "2026-05-01"),
+        ("leeds", "2026-08-27"),
+    ],
+)
+def test_every_playbook_runs_the_demo_to_a_timely_submission(playbook: str, notified: str) -> None:
+    result = CliRunner().invoke(cli, ["demo", "--playbook", playbook, "--notified", notified])
+    assert result.exit_code == 0, result.output
+    assert "within the deadline" in result.output

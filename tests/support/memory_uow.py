@@ -1,0 +1,170 @@
+"""An in-memory unit of work for service tests: committed state survives, the rest is lost."""
+
+from __future__ import annotations
+
+import copy
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
+from datetime import datetime, timedelta
+from types import TracebackType
+from typing import Any
+
+from bot.domain.cases import Case, format_ref
+from bot.domain.errors import NotFound
+from bot.domain.outbox import DueAction, Outcome
+
+
+@dataclass
+class Store:
+    cases: dict[str, Case] = field(default_factory=dict)
+    sequences: dict[tuple[str, int], int] = field(default_factory=dict)
+    actions: dict[str, DueAction] = field(default_factory=dict)
+    audit: list[dict[str, Any]] = field(default_factory=list)
+
+
+class MemoryCases:
+    def __init__(self, store: Store) -> None:
+        self.store = store
+
+    async def add(self, case: Case) -> None:
+        self.store.cases[case.ref] = case
+
+    async def get(self, ref: str) -> Case:
+        case = self.store.cases.get(ref)
+        if case is None:
+            raise NotFound(f"No case with reference {ref}.")
+        return case
+
+    async def save(self, case: Case) -> None:
+        case.version += 1
+        self.store.cases[case.ref] = case
+
+    async def by_external_ref(self, code: str, external_ref: str) -> Case | None:
+        return next(
+            (
+                c
+                for c in self.store.cases.values()
+                if c.external_ref == external_ref and c.ref.startswith(code + "-")
+            ),
+            None,
+        )
+
+    async def next_ref(self, code: str, year: int) -> str:
+        n = self.store.sequences.get((code, year), 0) + 1
+        self.store.sequences[(code, year)] = n
+        return format_ref(code, year, n)
+
+    async def open_cases(self) -> list[Case]:
+        return [c for c in self.store.cases.values() if c.closed_on is None]
+
+    async def all_cases(self) -> list[Case]:
+        return list(self.store.cases.values())
+
+
+class MemoryOutbox:
+    def __init__(self, store: Store) -> None:
+        self.store = store
+        self._ids = len(store.actions)
+
+    async def plan(self, action: DueAction) -> bool:
+        if action.key in self.store.actions:
+            return False
+        self._ids += 1
+        self.store.actions[action.key] = replace(action, id=self._ids)
+        return True
+
+    async def cancel(self, *, key_prefix: str, reason: str, at: datetime) -> int:
+        dropped = 0
+        for action in self.store.actions.values():
+            if action.key.startswith(key_prefix) and action.done_at is None:
+                action.done_at, action.outcome, action.last_error = at, Outcome.DROPPED, reason
+                dropped += 1
+        return dropped
+
+    async def claim_due(
+        self, *, now: datetime, worker: str, lease: timedelta, limit: int
+    ) -> list[DueAction]:
+        due = sorted(
+            (
+                a
+                for a in self.store.actions.values()
+                if a.done_at is None
+                and a.due_at <= now
+                and (a.lease_until is None or a.lease_until <= now)
+            ),
+            key=lambda a: (a.due_at, a.id or 0),
+        )[:limit]
+        for action in due:
+            action.lease_until, action.leased_by = now + lease, worker
+            action.attempts += 1
+        return [copy.copy(a) for a in due]
+
+    def _by_id(self, action_id: int) -> DueAction:
+        return next(a for a in self.store.actions.values() if a.id == action_id)
+
+    async def complete(
+        self, action_id: int, *, at: datetime, outcome: str, external_id: str | None = None
+    ) -> None:
+        action = self._by_id(action_id)
+        action.done_at, action.outcome, action.external_id = at, Outcome(outcome), external_id
+
+    async def fail(self, action_id: int, *, error: str, retry_at: datetime) -> None:
+        action = self._by_id(action_id)
+        action.lease_until, action.leased_by = None, None
+        action.last_error, action.due_at = error, retry_at
+
+    async def pending(self, *, case_ref: str | None = None) -> list[DueAction]:
+        return [
+            a
+            for a in self.store.actions.values()
+            if a.done_at is None and (case_ref is None or a.case_ref == case_ref)
+        ]
+
+
+class MemoryAudit:
+    def __init__(self, store: Store) -> None:
+        self.store = store
+
+    async def append(
+        self,
+        *,
+        at: datetime,
+        actor: str,
+        action: str,
+        case_ref: str | None,
+        detail: Mapping[str, Any],
+    ) -> None:
+        self.store.audit.append(
+            {
+                "at": at,
+                "actor": actor,
+                "action": action,
+                "case_ref": case_ref,
+                "detail": dict(detail),
+            }
+        )
+
+
+class MemoryUnitOfWork:
+    """Works on a deep copy of the committed store; `commit` publishes it."""
+
+    def __init__(self, committed: Store) -> None:
+        self._committed = committed
+
+    async def __aenter__(self) -> MemoryUnitOfWork:
+        self._work = copy.deepcopy(self._committed)
+        self.cases = MemoryCases(self._work)
+        self.outbox = MemoryOutbox(self._work)
+        self.audit = MemoryAudit(self._work)
+        return self
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        del self._work
+
+    async def commit(self) -> None:
+        self._committed.__dict__.update(copy.deepcopy(self._work).__dict__)

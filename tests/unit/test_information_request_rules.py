@@ -1,0 +1,65 @@
+"""An information request: chased rung by rung, returned once, in one of three kinds."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from bot.domain.errors import DomainError, IllegalTransition
+from bot.domain.playbook import ChaseStepKind
+from bot.domain.requests import AlreadyReturned, InformationRequest, RequestState, ReturnKind
+
+DUE = date(2027, 1, 6)
+
+
+def request() -> InformationRequest:
+    return InformationRequest(agency="gp", due=DUE, sent_on=date(2026, 12, 21))
+
+
+def test_each_rung_moves_the_request_state() -> None:
+    r = request()
+    expected = [
+        (ChaseStepKind.REMINDER, RequestState.REMINDED),
+        (ChaseStepKind.CHASE, RequestState.CHASED),
+        (ChaseStepKind.ESCALATE_CHAIR, RequestState.ESCALATED),
+    ]
+    for kind, state in expected:
+        r.record_chase(kind, DUE)
+        assert r.state is state
+
+
+def test_a_rung_recorded_twice_counts_once() -> None:
+    r = request()
+    r.record_chase(ChaseStepKind.CHASE, DUE)
+    r.record_chase(ChaseStepKind.CHASE, DUE)
+    assert len(r.chases) == 1
+
+
+def test_a_returned_request_is_never_chased() -> None:
+    r = request()
+    r.record_return(ReturnKind.NIL, DUE, 0)
+    with pytest.raises(IllegalTransition, match="already returned"):
+        r.record_chase(ChaseStepKind.CHASE, DUE)
+
+
+@pytest.mark.parametrize("kind", [ReturnKind.FULL, ReturnKind.FACTUAL_SUMMARY])
+def test_a_full_return_or_factual_summary_needs_its_text(kind: ReturnKind) -> None:
+    with pytest.raises(DomainError, match="needs its summary text"):
+        request().record_return(kind, DUE, 0, "  ")
+
+
+def test_a_nil_return_means_no_involvement_and_needs_no_text() -> None:
+    event = request().record_return(ReturnKind.NIL, DUE, 0)
+    assert event.kind.label == "nil return (no involvement)"
+
+
+def test_an_early_return_is_not_negative_late() -> None:
+    assert request().record_return(ReturnKind.NIL, date(2027, 1, 4), -2).late_by == 0
+
+
+def test_a_second_return_is_refused_saying_when_the_first_came() -> None:
+    r = request()
+    r.record_return(ReturnKind.NIL, DUE, 0)
+    with pytest.raises(AlreadyReturned, match="already recorded on Wed 06 Jan as a nil return"):
+        r.record_return(ReturnKind.FULL, DUE, 0, "text")
