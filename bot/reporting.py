@@ -14,6 +14,7 @@ from bot.services.reports import CaseTimeliness, render_timeliness, timeliness_r
 
 
 def timeliness_csv(rows: list[CaseTimeliness]) -> str:
+    """One line per case and agency (a case without requests still gets its line)."""
     buffer = io.StringIO()
     writer = csv.writer(buffer)
     writer.writerow(
@@ -31,36 +32,17 @@ def timeliness_csv(rows: list[CaseTimeliness]) -> str:
         ]
     )
     for row in rows:
-        for a in row.agencies or ():
-            writer.writerow(
-                [
-                    row.ref,
-                    row.notified_on,
-                    row.panel_deadline,
-                    row.days_to_decision,
-                    row.days_to_panel,
-                    row.within_deadline,
-                    a.agency,
-                    a.due,
-                    a.returned_on,
-                    a.late_by,
-                ]
-            )
-        if not row.agencies:
-            writer.writerow(
-                [
-                    row.ref,
-                    row.notified_on,
-                    row.panel_deadline,
-                    row.days_to_decision,
-                    row.days_to_panel,
-                    row.within_deadline,
-                    "",
-                    "",
-                    "",
-                    "",
-                ]
-            )
+        case = [
+            row.ref,
+            row.notified_on,
+            row.panel_deadline,
+            row.days_to_decision,
+            row.days_to_panel,
+            row.within_deadline,
+        ]
+        agencies = [[a.agency, a.due, a.returned_on, a.late_by] for a in row.agencies]
+        for agency in agencies or [["", "", "", ""]]:
+            writer.writerow(case + agency)
     return buffer.getvalue()
 
 
