@@ -58,3 +58,18 @@ def test_every_playbook_runs_the_demo_to_a_timely_submission(playbook: str, noti
     result = CliRunner().invoke(cli, ["demo", "--playbook", playbook, "--notified", notified])
     assert result.exit_code == 0, result.output
     assert "within the deadline" in result.output
+
+
+async def test_the_whole_case_persists_on_the_real_database(database_url: str) -> None:
+    """The demo's aggregate round-trips through every table (PostgreSQL with TEST_DATABASE_URL)."""
+    from datetime import date
+
+    from bot.demo.run import run_demo
+
+    lines: list[str] = []
+    result = await run_demo(
+        playbook="llr", notified=date(2026, 12, 18), database_url=database_url, out=lines.append
+    )
+    assert result.case_ref == "LLR-RR-2026-001"
+    assert result.submitted_on is not None and result.submitted_on <= result.panel_deadline
+    assert any("Escalation to the chair" in line for line in lines)
