@@ -82,4 +82,9 @@ async def build(
         workdays=workdays,
         panel_email=settings.panel_email,
     )
+    from bot.logs import register_case_subject
+
+    async with ctx.uow() as uow:  # names held on open cases are redacted from every log line
+        for case in await uow.cases.open_cases():
+            register_case_subject(case.ref, case.subject)
     return Container(settings, chosen, directory, workdays, engine, ctx, Services(ctx))

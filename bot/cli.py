@@ -58,9 +58,19 @@ def guarded(fn: Any) -> Any:
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(package_name="rrbot")
-def cli() -> None:
+@click.option(
+    "--log-level",
+    envvar="LOG_LEVEL",
+    default="WARNING",
+    show_default=True,
+    help="Log level for the structured log on stderr.",
+)
+def cli(log_level: str) -> None:
     """rrbot runs the statutory Rapid Review of a serious child safeguarding incident:
     dates every milestone, chases agencies, finds a quorate meeting and records the decision."""
+    from bot.logs import configure_logging
+
+    configure_logging(log_level)
 
 
 @cli.command()

@@ -8,8 +8,10 @@ from datetime import timedelta
 from bot.domain.errors import DomainError
 from bot.domain.outbox import DueAction, Outcome
 from bot.domain.playbook import ChaseStepKind
+from bot.logs import get_logger
 from bot.services.facade import Services
 
+log = get_logger(__name__)
 LEASE = timedelta(minutes=5)
 MAX_BACKOFF = timedelta(hours=1)
 
@@ -57,6 +59,13 @@ async def run_due(services: Services, *, worker: str, limit: int = 100) -> list[
                     retry_at=ctx.now() + backoff(action.attempts),
                 )
                 await uow.commit()
+            log.warning(
+                "due_action_failed",
+                key=action.key,
+                case_ref=action.case_ref,
+                attempts=action.attempts,
+                error=type(err).__name__,
+            )
             ran.append(Ran(action, None, str(err)))
             continue
         async with ctx.uow() as uow:
@@ -70,5 +79,6 @@ async def run_due(services: Services, *, worker: str, limit: int = 100) -> list[
                     detail={"key": action.key, "reason": note},
                 )
             await uow.commit()
+        log.info("due_action_" + outcome.value, key=action.key, case_ref=action.case_ref)
         ran.append(Ran(action, outcome, note))
     return ran

@@ -12,7 +12,10 @@ from bot.domain.notification import Notification
 from bot.domain.sensitivity import CaseSubject
 from bot.domain.stages import START, Action, Stage
 from bot.domain.timetable import Timetable
+from bot.logs import forget_case_subject, get_logger, register_case_subject
 from bot.services.context import ServiceContext
+
+log = get_logger(__name__)
 
 
 @dataclass(frozen=True, slots=True)
@@ -77,6 +80,7 @@ async def open_case(ctx: ServiceContext, *, notification: Notification, actor: s
             members=case_members(ctx, notification.agencies),
             external_ref=notification.external_ref,
         )
+        register_case_subject(ref, case.subject)  # before any write: drivers log at DEBUG
         guard = ctx.guard(case)
         channel_name = guard.check(case.ref.lower(), "channel name")
         await uow.cases.add(case)
@@ -88,6 +92,7 @@ async def open_case(ctx: ServiceContext, *, notification: Notification, actor: s
             detail={"track": case.track.value, "agencies": list(case.agencies)},
         )
         await uow.commit()
+    log.info("case_opened", case_ref=ref, track=case.track.value, agencies=len(case.agencies))
     case.channel = await ctx.chat.open_case_channel(
         case_ref=channel_name, members=sorted(case.members), topic=ctx.topic(case)
     )
@@ -133,6 +138,8 @@ async def close_case(ctx: ServiceContext, *, case_ref: str, actor: str) -> Case:
         await ctx.audit(uow, actor=actor, action="case_closed", case_ref=case.ref)
         await uow.commit()
     assert case.stage is Stage.CLOSED
+    log.info("case_closed", case_ref=case.ref)
+    forget_case_subject(case.ref)
     await ctx.chat.post(channel=case.channel, text=f"{case.ref} is closed. Thank you all.")
     await ctx.chat.update_case_card(channel=case.channel, card=ctx.card(case))
     return case

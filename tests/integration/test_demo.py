@@ -73,3 +73,10 @@ async def test_the_whole_case_persists_on_the_real_database(database_url: str) -
     assert result.case_ref == "LLR-RR-2026-001"
     assert result.submitted_on is not None and result.submitted_on <= result.panel_deadline
     assert any("Escalation to the chair" in line for line in lines)
+
+
+def test_not_even_debug_logs_carry_the_childs_name() -> None:
+    result = CliRunner().invoke(cli, ["--log-level", "DEBUG", "demo"])
+    assert result.exit_code == 0
+    assert "case_opened" in result.output  # the log went to the captured stream
+    assert "Jamie" not in result.output and "Testperson" not in result.output
