@@ -38,6 +38,10 @@ class _Registry:
         self._subjects.pop(case_ref, None)
         self._rebuild()
 
+    def clear(self) -> None:
+        self._subjects.clear()
+        self._rebuild()
+
     def _rebuild(self) -> None:
         names = tuple(n for s in self._subjects.values() for n in s.names)
         dobs = tuple(d for s in self._subjects.values() for d in s.dates_of_birth)

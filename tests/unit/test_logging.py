@@ -11,12 +11,19 @@ import pytest
 from pydantic import SecretStr
 
 from bot.domain.sensitivity import CaseSubject
-from bot.logs import configure_logging, forget_case_subject, get_logger, register_case_subject
+from bot.logs import (
+    REGISTRY,
+    configure_logging,
+    forget_case_subject,
+    get_logger,
+    register_case_subject,
+)
 
 
 @pytest.fixture
 def output() -> Iterator[io.StringIO]:
     stream = io.StringIO()
+    REGISTRY.clear()  # other tests open cases too; start from none
     configure_logging("DEBUG", json=True, stream=stream)
     register_case_subject(
         "LLR-RR-2026-001", CaseSubject(("Jamie Fictitious",), (date(2015, 3, 3),))
