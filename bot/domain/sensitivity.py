@@ -1,5 +1,9 @@
 """The sensitivity guard: no child or family name, NHS number, date of birth or postcode in a
-channel name, topic, calendar subject, email subject or log line (DOMAIN.md §9)."""
+channel name, topic, calendar subject, email subject or log line (DOMAIN.md §9).
+
+It errs towards refusing: a false alarm costs a rephrase, a miss puts a child's identity in
+front of everyone who can see a calendar.
+"""
 
 from __future__ import annotations
 
@@ -8,6 +12,7 @@ import unicodedata
 from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
+from functools import lru_cache
 from typing import Literal
 
 from bot.domain.errors import PersonalDataRefused
@@ -25,20 +30,26 @@ class Kind(StrEnum):
 
     @property
     def described(self) -> str:
-        return {
-            "name": "a name held on the case",
-            "nhs-number": "an NHS number",
-            "date-of-birth": "a date of birth",
-            "postcode": "a postcode",
-        }[self.value]
+        return _DESCRIBED[self]
 
 
-@dataclass(frozen=True, slots=True)
+_DESCRIBED = {
+    Kind.NAME: "a name held on the case",
+    Kind.NHS_NUMBER: "an NHS number",
+    Kind.DATE_OF_BIRTH: "a date of birth",
+    Kind.POSTCODE: "a postcode",
+}
+
+
+@dataclass(frozen=True, slots=True, repr=False)
 class CaseSubject:
     """What the case holds about the child and family; never shown, only guarded against."""
 
     names: tuple[str, ...] = ()
     dates_of_birth: tuple[date, ...] = ()
+
+    def __repr__(self) -> str:  # a logged or printed case must not carry the names with it
+        return f"CaseSubject(<{len(self.names)} names, {len(self.dates_of_birth)} dates>)"
 
 
 @dataclass(frozen=True, slots=True)
@@ -48,36 +59,38 @@ class Finding:
     end: int
 
 
-_NHS = re.compile(r"(?<![\d-])(\d{3})[ -]?(\d{3})[ -]?(\d{4})(?![\d-])")
+# NHS number: 3-3-4 digits, spaces or hyphens optional; not part of a longer number or a
+# decimal (a Slack timestamp "1767225600.123456" is not a person).
+_NHS = re.compile(r"(?<!\d)(?<!\d[.,])(\d{3})[ \u00a0-]?(\d{3})[ \u00a0-]?(\d{4})(?!\d)(?![.,]\d)")
+# Postcode: outward + inward code, whole word; a hyphen or underscore is a word boundary so
+# that "llr-rr-2026-014-le16zg" (a channel name) is caught. Case references have no part
+# that mixes letters and digits, so they never match.
 _POSTCODE = re.compile(
-    r"(?<![A-Za-z0-9-])(?:GIR ?0AA|[A-PR-UWYZ][A-HK-Y]?\d[A-Z\d]? ?\d[ABD-HJLNP-UW-Z]{2})"
-    r"(?![A-Za-z0-9-])",
+    r"(?<![A-Za-z0-9])(?:GIR[ -]?0AA|[A-PR-UWYZ][A-HK-Y]?\d[A-Z\d]?[ -]?\d[ABD-HJLNP-UW-Z]{2})"
+    r"(?![A-Za-z0-9])",
     re.IGNORECASE,
 )
-_MONTHS = (
-    "january|february|march|april|may|june|july|august|september|october|november|december"
-    "|jan|feb|mar|apr|jun|jul|aug|sep|sept|oct|nov|dec"
+_MONTH_NAMES = (
+    *("january", "february", "march", "april", "may", "june", "july", "august"),
+    *("september", "october", "november", "december"),
 )
+_MONTH = {name: n for n, m in enumerate(_MONTH_NAMES, 1) for name in (m, m[:3])} | {"sept": 9}
+_MONTHS_RE = "|".join(sorted(_MONTH, key=len, reverse=True))
+_ORD = r"(?:st|nd|rd|th)?"
+# Named groups carry day/month/year so nothing is parsed twice.
 _DATE = (
-    r"(?:\d{1,2}[/.-]\d{1,2}[/.-]\d{2,4}|\d{4}-\d{2}-\d{2}"
-    rf"|\d{{1,2}}(?:st|nd|rd|th)? (?:{_MONTHS})\.?,? \d{{4}}|(?:{_MONTHS})\.? \d{{1,2}},? \d{{4}})"
+    r"(?<!\d)(?:"
+    r"(?P<nd>\d{1,2})[/.-](?P<nm>\d{1,2})[/.-](?P<ny>\d{4}|\d{2})"
+    r"|(?P<iy>\d{4})[/.-](?P<im>\d{1,2})[/.-](?P<id>\d{1,2})"
+    rf"|(?P<td>\d{{1,2}}){_ORD}(?:\s+of)?[\s-]+(?P<tm>{_MONTHS_RE})\.?,?[\s-]+(?P<ty>\d{{4}})"
+    rf"|(?<![^\W\d_])(?P<mm>{_MONTHS_RE})\.?\s+(?P<md>\d{{1,2}}){_ORD},?\s+(?P<my>\d{{4}})"
+    r")(?!\d)"
 )
-_DOB_CUE = re.compile(
-    rf"(?:\bd\.?o\.?b\.?|\bdate of birth|\bborn(?: on)?|\bb\.)\s*[:\-]?\s*({_DATE})",
-    re.IGNORECASE,
+_CUE = r"(?:d\.?\s?o\.?\s?b\.?|date\s+of\s+birth|birth\s?date|birthday|born(?:\s+on)?|b\.)"
+_CUED_DATE = re.compile(
+    rf"(?<![^\W\d_]){_CUE}[\s:=(\[-]*(?:the\s+)?(?P<date>{_DATE})", re.IGNORECASE
 )
-_ANY_DATE = re.compile(rf"(?<![\d])({_DATE})(?![\d])", re.IGNORECASE)
-_MONTH_NUMBER = (
-    {m: i % 12 + 1 for i, m in enumerate(_MONTHS.split("|")[:12])}
-    | {
-        m: n
-        for n, m in enumerate(
-            ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"),
-            start=1,
-        )
-    }
-    | {"sept": 9}
-)
+_ANY_DATE = re.compile(rf"(?P<date>{_DATE})", re.IGNORECASE)
 
 
 def nhs_number_valid(digits: str) -> bool:
@@ -89,82 +102,142 @@ def nhs_number_valid(digits: str) -> bool:
     return check != 10 and check == int(digits[9])
 
 
-def _parse_date(text: str) -> date | None:
-    """Read the UK formats the guard looks for (day before month)."""
-    cleaned = text.lower().replace(",", " ").replace(".", " ").strip()
-    try:
-        if re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
-            return date.fromisoformat(text)
-        numeric = re.fullmatch(r"(\d{1,2})[/ -](\d{1,2})[/ -](\d{2,4})", cleaned)
-        if numeric:
-            day, month, year = (int(g) for g in numeric.groups())
-            return date(year + 2000 if year < 100 else year, month, day)
-        words = cleaned.split()
-        if words and words[0][:1].isdigit():
-            day = int(re.sub(r"\D", "", words[0]))
-            return date(int(words[-1]), _MONTH_NUMBER[words[1]], day)
-        return date(int(words[-1]), _MONTH_NUMBER[words[0]], int(words[1]))
-    except (ValueError, KeyError, IndexError):
+def _date_parts(m: re.Match[str]) -> tuple[int, int, int, bool] | None:
+    """Day, month, year and whether the year had two digits, read UK-style (day first)."""
+    g = m.groupdict()
+    if g["nd"]:
+        day, month, year = g["nd"], g["nm"], g["ny"]
+    elif g["iy"]:
+        day, month, year = g["id"], g["im"], g["iy"]
+    elif g["td"]:
+        day, month, year = g["td"], str(_MONTH[g["tm"].lower()]), g["ty"]
+    elif g["mm"]:
+        day, month, year = g["md"], str(_MONTH[g["mm"].lower()]), g["my"]
+    else:  # pragma: no cover - the pattern has no other branch
         return None
+    return int(day), int(month), int(year), len(year) == 2
+
+
+class _FoldTable(dict[int, str]):
+    """str.translate table filled on first sight of each character: NFKD's base character,
+    casefolded, curly apostrophes made straight; always one character for one."""
+
+    def __missing__(self, code: int) -> str:
+        folded = unicodedata.normalize("NFKD", chr(code))[:1].casefold()[:1] or chr(code)
+        self[code] = "'" if folded in "\u2019\u2018`\u00b4\u02bc" else folded
+        return self[code]
+
+
+_FOLD = _FoldTable()
+_SEP = r"[\s\-_.]*"  # between the parts of a full name: "jamie fictitious", "jamie-fictitious"
 
 
 def _fold(text: str) -> str:
-    """Case- and accent-insensitive form that keeps every character's position."""
-    return "".join(
-        (unicodedata.normalize("NFKD", ch)[:1] or ch).casefold()[:1] or ch for ch in text
-    )
+    """Case-, accent- and apostrophe-insensitive form with every character where it was."""
+    return text.translate(_FOLD)
 
 
-def names_pattern(names: tuple[str, ...] | list[str]) -> re.Pattern[str] | None:
-    """Whole-word matches of each full name and of each name part of three letters or more."""
-    parts: set[str] = set()
+def _trie(variants: set[tuple[str, ...]]) -> str:
+    """One regex for many names, shared prefixes merged, so its cost barely grows with the
+    number of open cases (a flat alternation tries every name at every word)."""
+    root: dict[str, Any] = {}
+    for variant in variants:
+        node = root
+        for token in variant:
+            node = node.setdefault(token, {})
+        node[""] = {}
+
+    def emit(node: dict[str, Any]) -> str:
+        branches = [
+            (_SEP if t == _SEP else re.escape(t)) + emit(child)
+            for t, child in sorted(node.items())
+            if t
+        ]
+        if not branches:
+            return ""
+        body = f"(?:{'|'.join(branches)})" if len(branches) > 1 or "" in node else branches[0]
+        return body + "?" if "" in node else body
+
+    return emit(root)
+
+
+@lru_cache(maxsize=256)
+def names_pattern(names: tuple[str, ...]) -> re.Pattern[str] | None:
+    """Whole-word matches (over folded text) of each full name, written with any separator or
+    none, and of each part of three letters or more, with and without its apostrophe."""
+    variants: set[tuple[str, ...]] = set()
     for name in names:
-        folded = _fold(name.strip())
-        if folded:
-            parts.add(folded)
-            parts.update(p for p in re.split(r"[\s]+", folded) if len(p) >= 3)
-    if not parts:
+        parts = [p for p in re.split(r"[\s\-_.]+", _fold(name)) if p.strip("'")]
+        if not parts:
+            continue
+        variants.add(tuple(_SEP.join(parts).replace(_SEP, "\0").replace("", "\1")[1:-1]))
+        for part in parts:
+            pieces = {part, part.replace("'", ""), *part.split("'")}
+            variants.update(tuple(p) for p in pieces if sum(c.isalpha() for c in p) >= 3)
+    if not variants:
         return None
-    alternatives = "|".join(re.escape(p) for p in sorted(parts, key=len, reverse=True))
-    return re.compile(rf"(?<![\w'’-])(?:{alternatives})(?![\w-])")
+    return re.compile(rf"(?<![^\W\d_]){_trie(variants)}(?![^\W\d_])")
 
 
 class SensitivityGuard:
+    """Finds personal data in short texts: the generic shapes always, and the names and dates
+    of birth held on the case (or, for the log, on every open case) when given a subject."""
+
     def __init__(self, subject: CaseSubject | None = None) -> None:
-        self._subject = subject or CaseSubject()
-        self._names = names_pattern(self._subject.names)
+        subject = subject or CaseSubject()
+        self._names = names_pattern(tuple(subject.names))
+        dobs = {(d.day, d.month, d.year) for d in subject.dates_of_birth}
+        self._dobs = frozenset(dobs)
+        self._dobs_short = frozenset((d, m, y % 100) for d, m, y in dobs)
+
+    def _is_subject_dob(self, m: re.Match[str]) -> bool:
+        parts = _date_parts(m)
+        if parts is None:
+            return False
+        day, month, year, short = parts
+        known = self._dobs_short if short else self._dobs
+        year = year % 100 if short else year
+        # Numeric dates are also read month-first: a US-style DOB is still this child's.
+        return (day, month, year) in known or (bool(m.group("nd")) and (month, day, year) in known)
 
     def findings(self, text: str) -> list[Finding]:
         found: list[Finding] = []
         if self._names is not None:
             found += [Finding(Kind.NAME, *m.span()) for m in self._names.finditer(_fold(text))]
-        for m in _NHS.finditer(text):
-            if nhs_number_valid("".join(m.groups())):
-                found.append(Finding(Kind.NHS_NUMBER, *m.span()))
+        found += [
+            Finding(Kind.NHS_NUMBER, *m.span())
+            for m in _NHS.finditer(text)
+            if nhs_number_valid("".join(m.groups()))
+        ]
         found += [Finding(Kind.POSTCODE, *m.span()) for m in _POSTCODE.finditer(text)]
-        found += [Finding(Kind.DATE_OF_BIRTH, *m.span(1)) for m in _DOB_CUE.finditer(text)]
-        if self._subject.dates_of_birth:
-            for m in _ANY_DATE.finditer(text):
-                if _parse_date(m.group(1)) in self._subject.dates_of_birth:
-                    found.append(Finding(Kind.DATE_OF_BIRTH, *m.span(1)))
-        return sorted(set(found), key=lambda f: (f.start, f.end))
+        found += [Finding(Kind.DATE_OF_BIRTH, *m.span("date")) for m in _CUED_DATE.finditer(text)]
+        if self._dobs:
+            found += [
+                Finding(Kind.DATE_OF_BIRTH, *m.span("date"))
+                for m in _ANY_DATE.finditer(text)
+                if self._is_subject_dob(m)
+            ]
+        return sorted(set(found), key=lambda f: (f.start, f.end, f.kind))
 
     def check(self, text: str, where: Where) -> str:
         """The text unchanged, or a refusal that says where and what, never the data itself."""
-        kinds = sorted({f.kind for f in self.findings(text)}, key=list(Kind).index)
-        if kinds:
-            listed = " and ".join(k.described for k in kinds)
-            raise PersonalDataRefused(
-                f"Refused: the {where} looks like it contains {listed}."
-                " Use the case reference instead."
-            )
-        return text
+        found = {f.kind for f in self.findings(text)}
+        if not found:
+            return text
+        kinds = [k.described for k in Kind if k in found]
+        listed = kinds[0] if len(kinds) == 1 else f"{', '.join(kinds[:-1])} and {kinds[-1]}"
+        raise PersonalDataRefused(
+            f"Refused: the {where} looks like it contains {listed}. Use the case reference instead."
+        )
 
     def redact(self, text: str) -> str:
-        out, last = [], 0
+        """Each finding replaced by its kind in brackets; overlapping findings merge into one."""
+        out: list[str] = []
+        last = 0
         for f in self.findings(text):
             if f.start < last:
-                continue  # overlapping findings: the first one already covers it
+                last = max(last, f.end)
+                continue
             out += [text[last : f.start], f"[{f.kind.value}]"]
             last = f.end
         return "".join(out) + text[last:]

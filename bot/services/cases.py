@@ -10,9 +10,10 @@ from bot.domain.directory import Partner, Role
 from bot.domain.errors import InvalidInput
 from bot.domain.notification import Notification
 from bot.domain.sensitivity import CaseSubject
-from bot.domain.stages import START, Action, Stage
+from bot.domain.stages import START, Action
 from bot.domain.timetable import Timetable
 from bot.logs import forget_case_subject, get_logger, register_case_subject
+from bot.services.change import announce, change_case
 from bot.services.context import ServiceContext
 
 log = get_logger(__name__)
@@ -128,18 +129,15 @@ async def get_status(ctx: ServiceContext, *, case_ref: str, actor: str) -> CaseS
 
 
 async def close_case(ctx: ServiceContext, *, case_ref: str, actor: str) -> Case:
-    async with ctx.uow() as uow:
-        case = await uow.cases.get(parse_ref(case_ref))
-        authorise(ctx.directory, actor, Operation.CLOSE, case)
+    async with change_case(ctx, case_ref, actor=actor, operation=Operation.CLOSE) as change:
+        case = change.case
         case.apply(Action.CLOSE)
         case.closed_on = ctx.today()
-        await uow.outbox.cancel(key_prefix=f"{case.ref}:", reason="case closed", at=ctx.now())
-        await uow.cases.save(case)
-        await ctx.audit(uow, actor=actor, action="case_closed", case_ref=case.ref)
-        await uow.commit()
-    assert case.stage is Stage.CLOSED
+        await change.uow.outbox.cancel(
+            key_prefix=f"{case.ref}:", reason="case closed", at=ctx.now()
+        )
+        change.record("case_closed")
     log.info("case_closed", case_ref=case.ref)
     forget_case_subject(case.ref)
-    await ctx.chat.post(channel=case.channel, text=f"{case.ref} is closed. Thank you all.")
-    await ctx.chat.update_case_card(channel=case.channel, card=ctx.card(case))
+    await announce(ctx, case, f"{case.ref} is closed. Thank you all.")
     return case

@@ -9,7 +9,8 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from bot.domain.cases import Case
-from bot.domain.directory import Directory, Partner, Role
+from bot.domain.directory import Agency, Directory, Partner, Role
+from bot.domain.errors import NotFound
 from bot.domain.playbook import Playbook
 from bot.domain.sensitivity import SensitivityGuard
 from bot.domain.stages import Track
@@ -111,6 +112,12 @@ class ServiceContext:
     def _agency_name(self, code: str) -> str:
         agency = self.directory.agency(code)
         return agency.name if agency else code
+
+    def agency(self, code: str) -> Agency:
+        agency = self.directory.agency(code)
+        if agency is None:
+            raise NotFound(f"Agency '{code}' is not in the partnership directory.")
+        return agency
 
     def agency_name(self, code: str) -> str:
         return self._agency_name(code)

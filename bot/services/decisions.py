@@ -6,12 +6,14 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from bot.domain.authorisation import Operation, authorise
-from bot.domain.cases import Case, parse_ref
+from bot.domain.authorisation import Operation
+from bot.domain.cases import Case
 from bot.domain.decision import DecisionRecord
 from bot.domain.errors import IllegalTransition, InvalidInput
 from bot.domain.stages import Action, Stage
+from bot.services.change import announce, change_case
 from bot.services.context import ServiceContext
+from bot.services.requests import plural
 from bot.services.submission import panel_document
 
 
@@ -30,9 +32,10 @@ def parse_decision(fields: dict[str, Any]) -> DecisionRecord:
 async def record_decision(
     ctx: ServiceContext, *, case_ref: str, record: DecisionRecord, actor: str
 ) -> Case:
-    async with ctx.uow() as uow:
-        case = await uow.cases.get(parse_ref(case_ref))
-        authorise(ctx.directory, actor, Operation.RECORD_DECISION, case)
+    async with change_case(
+        ctx, case_ref, actor=actor, operation=Operation.RECORD_DECISION
+    ) as change:
+        case = change.case
         unknown = [a for a in record.agencies_taking_part if ctx.directory.agency(a) is None]
         if unknown:
             raise InvalidInput(f"Unknown agencies in the decision: {', '.join(unknown)}.")
@@ -49,77 +52,57 @@ async def record_decision(
             )
         case.apply(Action.RECORD_DECISION)
         case.decision = record
-        await uow.cases.save(case)
-        await ctx.audit(
-            uow,
-            actor=actor,
-            action="decision_recorded",
-            case_ref=case.ref,
-            detail={
-                "outcome": record.outcome.value,
-                "national_review": record.national_review_recommended,
-            },
+        change.record(
+            "decision_recorded",
+            outcome=record.outcome.value,
+            national_review=record.national_review_recommended,
         )
-        await uow.commit()
-    await ctx.chat.post(
-        channel=case.channel,
-        text=f"Decision recorded for {case.ref}: {record.outcome.label}. National review"
-        f" {'recommended' if record.national_review_recommended else 'not recommended'}.",
+    national = "recommended" if record.national_review_recommended else "not recommended"
+    await announce(
+        ctx,
+        case,
+        f"Decision recorded for {case.ref}: {record.outcome.label}. National review {national}.",
     )
-    await ctx.chat.update_case_card(channel=case.channel, card=ctx.card(case))
     return case
 
 
 async def ratify(ctx: ServiceContext, *, case_ref: str, actor: str) -> Case:
-    async with ctx.uow() as uow:
-        case = await uow.cases.get(parse_ref(case_ref))
-        authorise(ctx.directory, actor, Operation.RATIFY, case)
+    async with change_case(ctx, case_ref, actor=actor, operation=Operation.RATIFY) as change:
+        case = change.case
         case.apply(Action.RATIFY)
         case.ratified_on = ctx.today()
-        await uow.cases.save(case)
-        await ctx.audit(uow, actor=actor, action="decision_ratified", case_ref=case.ref)
-        await uow.commit()
+        change.record("decision_ratified")
     by = ctx.playbook.ratification.by or "the partners"
-    await ctx.chat.post(channel=case.channel, text=f"Decision on {case.ref} ratified by {by}.")
-    await ctx.chat.update_case_card(channel=case.channel, card=ctx.card(case))
+    await announce(ctx, case, f"Decision on {case.ref} ratified by {by}.")
     return case
 
 
 async def submit_to_panel(ctx: ServiceContext, *, case_ref: str, actor: str) -> str:
     """Record the submission and return the Panel document (Markdown)."""
-    async with ctx.uow() as uow:
-        case = await uow.cases.get(parse_ref(case_ref))
-        authorise(ctx.directory, actor, Operation.SUBMIT, case)
+    async with change_case(ctx, case_ref, actor=actor, operation=Operation.SUBMIT) as change:
+        case = change.case
         if case.stage is Stage.DECIDED and ctx.playbook.ratification.required:
             raise IllegalTransition(
                 f"{case.ref} cannot be submitted yet: the decision must first be ratified by"
                 f" {ctx.playbook.ratification.by or 'the partners'}."
             )
         case.apply(Action.SUBMIT)
-        case.submitted_on = ctx.today()
+        submitted_on = case.submitted_on = ctx.today()
         document = panel_document(ctx, case)
-        await uow.cases.save(case)
-        await ctx.audit(
-            uow,
-            actor=actor,
-            action="submitted_to_panel",
-            case_ref=case.ref,
-            detail={"document_chars": len(document)},
-        )
-        await uow.commit()
+        change.record("submitted_to_panel", document_chars=len(document))
     deadline = ctx.timetable(case).panel_deadline
-    margin = ctx.workdays.between(case.submitted_on, deadline)
+    margin = ctx.workdays.between(submitted_on, deadline)
     timing = (
-        f"{margin} working day{'s' if margin != 1 else ''} before the deadline"
+        f"{plural(margin, 'working day')} before the deadline"
         if margin > 0
         else "on the deadline day"
         if margin == 0
-        else f"{-margin} working days LATE"
+        else f"{plural(-margin, 'working day')} LATE"
     )
-    await ctx.chat.post(
-        channel=case.channel,
-        text=f"{case.ref} submitted to the National Panel on {case.submitted_on:%a %d %b},"
+    await announce(
+        ctx,
+        case,
+        f"{case.ref} submitted to the National Panel on {submitted_on:%a %d %b},"
         f" {timing} ({deadline:%a %d %b}).",
     )
-    await ctx.chat.update_case_card(channel=case.channel, card=ctx.card(case))
     return document

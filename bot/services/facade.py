@@ -10,7 +10,15 @@ from bot.domain.playbook import ChaseStepKind
 from bot.domain.quorum import QuorumResult
 from bot.domain.requests import InformationRequest, ReturnKind, ReturnRecorded
 from bot.domain.slots import RankedSlot
-from bot.services import cases, decisions, meetings, referrals, reports, requests
+from bot.services import (
+    attendance,
+    cases,
+    decisions,
+    meetings,
+    referrals,
+    reports,
+    requests,
+)
 from bot.services.context import ServiceContext
 
 
@@ -56,25 +64,25 @@ class Services:
 
     async def record_response(
         self, *, case_ref: str, email: str, response: Response, actor: str
-    ) -> meetings.ResponseOutcome:
-        return await meetings.record_response(
+    ) -> attendance.ResponseOutcome:
+        return await attendance.record_response(
             self.ctx, case_ref=case_ref, email=email, response=response, actor=actor
         )
 
     async def invite_deputy(self, *, case_ref: str, principal: str, actor: str) -> str:
-        return await meetings.invite_deputy(
+        return await attendance.invite_deputy(
             self.ctx, case_ref=case_ref, principal=principal, actor=actor
         )
 
     async def record_attendance(
         self, *, case_ref: str, present: list[str], actor: str
     ) -> QuorumResult:
-        return await meetings.record_attendance(
+        return await attendance.record_attendance(
             self.ctx, case_ref=case_ref, present=present, actor=actor
         )
 
     async def check_quorum(self, *, case_ref: str, actor: str) -> QuorumResult:
-        return await meetings.check_quorum(self.ctx, case_ref=case_ref, actor=actor)
+        return await attendance.check_quorum(self.ctx, case_ref=case_ref, actor=actor)
 
     async def record_decision(self, *, case_ref: str, record: DecisionRecord, actor: str) -> Case:
         return await decisions.record_decision(

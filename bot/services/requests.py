@@ -4,15 +4,16 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from bot.domain.authorisation import SYSTEM, Operation, authorise
-from bot.domain.cases import Case, parse_ref
+from bot.domain.authorisation import SYSTEM, Operation
+from bot.domain.cases import Case
 from bot.domain.directory import Role
-from bot.domain.errors import IllegalTransition, NotFound
+from bot.domain.errors import IllegalTransition
 from bot.domain.ladder import chase_key, plan_chases
 from bot.domain.outbox import DueAction
 from bot.domain.playbook import Audience, ChaseStepKind
 from bot.domain.requests import InformationRequest, ReturnKind, ReturnRecorded
 from bot.domain.stages import Action, Stage
+from bot.services.change import announce, change_case
 from bot.services.context import ServiceContext
 from bot.services.delivery import deliver_to_person
 
@@ -22,20 +23,16 @@ async def send_information_requests(
 ) -> list[InformationRequest]:
     """Send every involved agency its request and plan its chase ladder in the outbox."""
     today = ctx.today()
-    async with ctx.uow() as uow:
-        case = await uow.cases.get(parse_ref(case_ref))
-        authorise(ctx.directory, actor, Operation.SEND_REQUESTS, case)
+    async with change_case(ctx, case_ref, actor=actor, operation=Operation.SEND_REQUESTS) as change:
+        case = change.case
         case.apply(Action.SEND_REQUESTS)
         due = ctx.timetable(case).information_deadline
         for code in case.agencies:
-            agency = ctx.directory.agency(code)
-            if agency is None:
-                raise NotFound(f"Agency '{code}' is no longer in the partnership directory.")
             case.requests[code] = InformationRequest(
-                agency=code, due=due, sent_on=today, delivery=agency.contact
+                agency=code, due=due, sent_on=today, delivery=ctx.agency(code).contact
             )
             for rung in plan_chases(ctx.playbook, ctx.workdays, case.ref, code, due):
-                await uow.outbox.plan(
+                await change.uow.outbox.plan(
                     DueAction(
                         key=rung.key,
                         kind="chase",
@@ -44,21 +41,13 @@ async def send_information_requests(
                         payload={"agency": code, "step": rung.kind.value},
                     )
                 )
-        await uow.cases.save(case)
-        await ctx.audit(
-            uow,
-            actor=actor,
-            action="requests_sent",
-            case_ref=case.ref,
-            detail={"agencies": list(case.agencies), "due": due.isoformat()},
-        )
-        await uow.commit()
+        change.record("requests_sent", agencies=list(case.agencies), due=due.isoformat())
     day = ctx.day_of(case, due)
     for request in case.requests.values():
         await deliver_to_person(
             ctx,
             case,
-            ctx.directory.agency(request.agency).spoc,  # type: ignore[union-attr]
+            ctx.agency(request.agency).spoc,
             subject=f"Rapid Review information request: {case.ref}",
             text=(
                 f"Information request for {case.ref} ({ctx.agency_name(request.agency)}).\n"
@@ -67,12 +56,12 @@ async def send_information_requests(
                 " limited, or a nil return if you had none. Please also secure your records."
             ),
         )
-    await ctx.chat.post(
-        channel=case.channel,
-        text=f"Information requests sent to {len(case.requests)} agencies; "
+    await announce(
+        ctx,
+        case,
+        f"Information requests sent to {len(case.requests)} agencies; "
         f"returns are due {due:%a %d %b} (day {day}).",
     )
-    await ctx.chat.update_case_card(channel=case.channel, card=ctx.card(case))
     return list(case.requests.values())
 
 
@@ -86,43 +75,35 @@ async def record_return(
     actor: str,
 ) -> ReturnRecorded:
     today = ctx.today()
-    async with ctx.uow() as uow:
-        case = await uow.cases.get(parse_ref(case_ref))
-        authorise(ctx.directory, actor, Operation.RECORD_RETURN, case, agency=agency)
+    async with change_case(
+        ctx, case_ref, actor=actor, operation=Operation.RECORD_RETURN, agency=agency
+    ) as change:
+        case = change.case
         if case.stage is Stage.CLOSED:
             raise IllegalTransition(f"{case.ref} is closed; returns are no longer recorded.")
         request = case.request_for(agency)
         event = request.record_return(
             kind, today, ctx.workdays.between(request.due, today), summary
         )
-        await uow.outbox.cancel(
+        await change.uow.outbox.cancel(
             key_prefix=chase_key(case.ref, agency), reason="return received", at=ctx.now()
         )
-        await uow.cases.save(case)
-        await ctx.audit(
-            uow,
-            actor=actor,
-            action="return_recorded",
-            case_ref=case.ref,
-            detail={"agency": agency, "kind": kind.value, "late_by": event.late_by},
-        )
-        await uow.commit()
-    spoc = ctx.directory.agency(agency).spoc  # type: ignore[union-attr]
+        change.record("return_recorded", agency=agency, kind=kind.value, late_by=event.late_by)
     await deliver_to_person(
         ctx,
         case,
-        spoc,
+        ctx.agency(agency).spoc,
         subject=f"Receipt: {case.ref}",
         text=f"Thank you: your {kind.label} for {case.ref} was recorded on {today:%a %d %b}.",
     )
     lateness = f", {plural(event.late_by, 'working day')} late" if event.late_by else ""
     outstanding = len(case.open_requests())
-    await ctx.chat.post(
-        channel=case.channel,
-        text=f"{ctx.agency_name(agency)} returned a {kind.label}{lateness}. "
-        f"{outstanding} return{'s' if outstanding != 1 else ''} outstanding.",
+    await announce(
+        ctx,
+        case,
+        f"{ctx.agency_name(agency)} returned a {kind.label}{lateness}. "
+        f"{plural(outstanding, 'return')} outstanding.",
     )
-    await ctx.chat.update_case_card(channel=case.channel, card=ctx.card(case))
     return event
 
 
@@ -141,23 +122,14 @@ async def run_chase_step(
     actor: str = SYSTEM,
 ) -> ChaseOutcome:
     """One rung of the ladder; a rung that no longer matters is dropped, never sent."""
-    today = ctx.today()
-    async with ctx.uow() as uow:
-        case = await uow.cases.get(case_ref)
-        authorise(ctx.directory, actor, Operation.CHASE, case)
+    async with change_case(ctx, case_ref, actor=actor, operation=Operation.CHASE) as change:
+        case = change.case
         request = case.request_for(agency)
-        if not request.is_open or case.closed_on is not None:
+        if not request.is_open or case.stage is Stage.CLOSED:
+            change.discard()
             return ChaseOutcome(False, "the request was already returned or the case closed")
-        request.record_chase(step, today)
-        await uow.cases.save(case)
-        await ctx.audit(
-            uow,
-            actor=actor,
-            action=f"chase_{step.value}",
-            case_ref=case.ref,
-            detail={"agency": agency},
-        )
-        await uow.commit()
+        request.record_chase(step, ctx.today())
+        change.record(f"chase_{step.value}", agency=agency)
     told = await _tell_ladder_targets(ctx, case, request, step)
     await ctx.chat.update_case_card(channel=case.channel, card=ctx.card(case))
     return ChaseOutcome(True, ", ".join(told))
@@ -180,8 +152,7 @@ _STEP_TEXT = {
 async def _tell_ladder_targets(
     ctx: ServiceContext, case: Case, request: InformationRequest, step: ChaseStepKind
 ) -> list[str]:
-    agency = ctx.directory.agency(request.agency)
-    assert agency is not None
+    agency = ctx.agency(request.agency)
     late = max(ctx.workdays.between(request.due, ctx.today()), 0)
     text = _STEP_TEXT[step].format(
         agency=agency.name,

@@ -1,0 +1,57 @@
+"""The one shape of every change to a case: load, authorise, change, save, audit, commit."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from dataclasses import dataclass, field
+from typing import Any
+
+from bot.domain.authorisation import Operation, authorise
+from bot.domain.cases import Case, parse_ref
+from bot.ports import UnitOfWork
+from bot.services.context import ServiceContext
+
+
+@dataclass
+class CaseChange:
+    uow: UnitOfWork
+    case: Case
+    events: list[tuple[str, dict[str, Any]]] = field(default_factory=list)
+    discarded: bool = False
+
+    def record(self, action: str, **detail: Any) -> None:
+        """An audit line, written in the same transaction as the change."""
+        self.events.append((action, detail))
+
+    def discard(self) -> None:
+        """Nothing to save after all (e.g. a chase that no longer matters)."""
+        self.discarded = True
+
+
+@asynccontextmanager
+async def change_case(
+    ctx: ServiceContext,
+    case_ref: str,
+    *,
+    actor: str,
+    operation: Operation,
+    agency: str | None = None,
+) -> AsyncIterator[CaseChange]:
+    async with ctx.uow() as uow:
+        case = await uow.cases.get(parse_ref(case_ref))
+        authorise(ctx.directory, actor, operation, case, agency=agency)
+        change = CaseChange(uow, case)
+        yield change
+        if change.discarded:
+            return
+        await uow.cases.save(case)
+        for action, detail in change.events:
+            await ctx.audit(uow, actor=actor, action=action, case_ref=case.ref, detail=detail)
+        await uow.commit()
+
+
+async def announce(ctx: ServiceContext, case: Case, text: str) -> None:
+    """Tell the case channel, and keep its pinned card in step."""
+    await ctx.chat.post(channel=case.channel, text=text)
+    await ctx.chat.update_case_card(channel=case.channel, card=ctx.card(case))
