@@ -113,6 +113,10 @@ class OutboxRepository(Protocol):
         self, action_id: int, *, at: datetime, outcome: str, external_id: str | None = None
     ) -> None: ...
 
+    async def record_external_id(self, action_id: int, external_id: str) -> None:
+        """Store what the outside world answered before marking done, to check on a retry."""
+        ...
+
     async def fail(self, action_id: int, *, error: str, retry_at: datetime) -> None: ...
 
     async def pending(self, *, case_ref: str | None = None) -> list[DueAction]: ...
@@ -131,9 +135,14 @@ class AuditLog(Protocol):
 
 
 class UnitOfWork(Protocol):
-    cases: CaseRepository
-    outbox: OutboxRepository
-    audit: AuditLog
+    @property
+    def cases(self) -> CaseRepository: ...
+
+    @property
+    def outbox(self) -> OutboxRepository: ...
+
+    @property
+    def audit(self) -> AuditLog: ...
 
     async def __aenter__(self) -> UnitOfWork: ...
 

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
 from functools import lru_cache
-from typing import Literal
+from typing import Any, Literal
 
 from bot.domain.errors import PersonalDataRefused
 
@@ -170,7 +170,8 @@ def names_pattern(names: tuple[str, ...]) -> re.Pattern[str] | None:
         parts = [p for p in re.split(r"[\s\-_.]+", _fold(name)) if p.strip("'")]
         if not parts:
             continue
-        variants.add(tuple(_SEP.join(parts).replace(_SEP, "\0").replace("", "\1")[1:-1]))
+        tokens = [c for part in parts for c in (_SEP, *part)][1:]  # chars, _SEP between parts
+        variants.add(tuple(tokens))
         for part in parts:
             pieces = {part, part.replace("'", ""), *part.split("'")}
             variants.update(tuple(p) for p in pieces if sum(c.isalpha() for c in p) >= 3)
@@ -189,6 +190,7 @@ class SensitivityGuard:
         dobs = {(d.day, d.month, d.year) for d in subject.dates_of_birth}
         self._dobs = frozenset(dobs)
         self._dobs_short = frozenset((d, m, y % 100) for d, m, y in dobs)
+        self._years = frozenset(f"{y % 100:02d}" for _, _, y in dobs)  # in "2015" and "15"
 
     def _is_subject_dob(self, m: re.Match[str]) -> bool:
         parts = _date_parts(m)
@@ -211,7 +213,7 @@ class SensitivityGuard:
         ]
         found += [Finding(Kind.POSTCODE, *m.span()) for m in _POSTCODE.finditer(text)]
         found += [Finding(Kind.DATE_OF_BIRTH, *m.span("date")) for m in _CUED_DATE.finditer(text)]
-        if self._dobs:
+        if self._dobs and any(y in text for y in self._years):  # the year first: it's cheap
             found += [
                 Finding(Kind.DATE_OF_BIRTH, *m.span("date"))
                 for m in _ANY_DATE.finditer(text)

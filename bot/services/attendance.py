@@ -84,9 +84,13 @@ async def invite_deputy(ctx: ServiceContext, *, case_ref: str, principal: str, a
     if agency is None or agency.deputy is None:
         raise InvalidInput(f"{ctx.name(principal)} has no named deputy in the directory.")
     deputy = agency.deputy
+    async with ctx.uow() as uow:
+        current = await uow.cases.get(parse_ref(case_ref))
+    authorise(ctx.directory, actor, Operation.SCHEDULE, current)
+    # Outside any transaction; adding someone already invited changes nothing.
+    await ctx.calendar.add_attendee(event_id=booked(current).event_id, email=deputy)
     async with change_case(ctx, case_ref, actor=actor, operation=Operation.SCHEDULE) as change:
         meeting = booked(change.case)
-        await ctx.calendar.add_attendee(event_id=meeting.event_id, email=deputy)
         meeting.invite(deputy)
         change.record("deputy_invited", principal=principal, deputy=deputy)
     quorum = expected_quorum(ctx, meeting)

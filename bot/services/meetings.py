@@ -12,7 +12,7 @@ from bot.domain.errors import InvalidInput
 from bot.domain.meeting import Meeting
 from bot.domain.quorum import Roster
 from bot.domain.slots import RankedSlot, SlotProposal, SlotSearch, find_slots
-from bot.domain.stages import Action
+from bot.domain.stages import Action, next_stage
 from bot.services.change import announce, change_case
 from bot.services.context import ServiceContext
 
@@ -111,31 +111,39 @@ async def find_meeting_slots(
 async def book_meeting(
     ctx: ServiceContext, *, case_ref: str, slot: RankedSlot, actor: str
 ) -> Meeting:
+    """Check, then create the invite outside any transaction, then record it.
+
+    The calendar call must not hold the database (SQLite's write lock, a PostgreSQL
+    transaction); its deterministic transaction id makes a retried create the same event.
+    """
+    async with ctx.uow() as uow:
+        case = await uow.cases.get(parse_ref(case_ref))
+    authorise(ctx.directory, actor, Operation.SCHEDULE, case)
+    next_stage(case.ref, case.stage, Action.BOOK_MEETING)  # refuse early, before the invite
+    window = ctx.playbook.meeting.window
+    day = ctx.day_of(case, slot.start.astimezone(ctx.zone).date())
+    if not window.earliest <= day <= window.latest:
+        raise InvalidInput(
+            f"That slot is on working day {day}; the meeting must be between day"
+            f" {window.earliest} and day {window.latest}."
+        )
+    invitees = meeting_invitees(ctx, case)
+    optional = list(invitees.optional)
+    # Deputies chosen by the fallback search are invited in their principal's place.
+    required = [*invitees.required, *sorted(slot.free - set(invitees.everyone))]
+    event_id = await ctx.calendar.create_event(
+        subject=ctx.guard(case).check(f"Rapid Review meeting: {case.ref}", "calendar subject"),
+        body=f"Agenda: the facts, immediate safeguarding, learning, and the decision on"
+        f" {case.ref}. Papers and discussion in the case channel.",
+        start=slot.start,
+        end=slot.end,
+        required=required,
+        optional=optional,
+        transaction_id=f"{case.ref}:meeting:{slot.start:%Y%m%dT%H%M}",
+    )
     async with change_case(ctx, case_ref, actor=actor, operation=Operation.SCHEDULE) as change:
         case = change.case
-        window = ctx.playbook.meeting.window
-        day = ctx.day_of(case, slot.start.astimezone(ctx.zone).date())
-        if not window.earliest <= day <= window.latest:
-            raise InvalidInput(
-                f"That slot is on working day {day}; the meeting must be between day"
-                f" {window.earliest} and day {window.latest}."
-            )
         case.apply(Action.BOOK_MEETING)
-        invitees = meeting_invitees(ctx, case)
-        optional = list(invitees.optional)
-        # Deputies chosen by the fallback search are invited in their principal's place.
-        required = [*invitees.required, *sorted(slot.free - set(invitees.everyone))]
-        subject = ctx.guard(case).check(f"Rapid Review meeting: {case.ref}", "calendar subject")
-        event_id = await ctx.calendar.create_event(
-            subject=subject,
-            body=f"Agenda: the facts, immediate safeguarding, learning, and the decision on"
-            f" {case.ref}. Papers and discussion in the case channel.",
-            start=slot.start,
-            end=slot.end,
-            required=required,
-            optional=optional,
-            transaction_id=f"{case.ref}:meeting:{slot.start:%Y%m%dT%H%M}",
-        )
         meeting = Meeting(start=slot.start, end=slot.end, day=day, event_id=event_id)
         for email in required + optional:
             meeting.invite(email)

@@ -12,6 +12,7 @@ from typing import Any
 from bot.domain.cases import Case, format_ref
 from bot.domain.errors import NotFound
 from bot.domain.outbox import DueAction, Outcome
+from bot.domain.stages import Stage
 
 
 @dataclass
@@ -55,7 +56,7 @@ class MemoryCases:
         return format_ref(code, year, n)
 
     async def open_cases(self) -> list[Case]:
-        return [c for c in self.store.cases.values() if c.closed_on is None]
+        return [c for c in self.store.cases.values() if c.stage is not Stage.CLOSED]
 
     async def all_cases(self) -> list[Case]:
         return list(self.store.cases.values())
@@ -107,6 +108,9 @@ class MemoryOutbox:
     ) -> None:
         action = self._by_id(action_id)
         action.done_at, action.outcome, action.external_id = at, Outcome(outcome), external_id
+
+    async def record_external_id(self, action_id: int, external_id: str) -> None:
+        self._by_id(action_id).external_id = external_id
 
     async def fail(self, action_id: int, *, error: str, retry_at: datetime) -> None:
         action = self._by_id(action_id)

@@ -9,7 +9,6 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from bot.adapters.db.audit_repository import SqlAuditLog
 from bot.adapters.db.case_repository import SqlCaseRepository
 from bot.adapters.db.outbox_repository import SqlOutbox
-from bot.ports import AuditLog, CaseRepository, OutboxRepository
 
 
 class SqlUnitOfWork:
@@ -18,10 +17,9 @@ class SqlUnitOfWork:
     Repositories exist from `__aenter__` to `__aexit__`; leaving the block rolls back whatever
     was not committed and returns the connection to the pool."""
 
-    # Typed as the ports: UnitOfWork's members are settable attributes, hence invariant.
-    cases: CaseRepository
-    outbox: OutboxRepository
-    audit: AuditLog
+    cases: SqlCaseRepository
+    outbox: SqlOutbox
+    audit: SqlAuditLog
     session: AsyncSession
 
     def __init__(self, sessions: async_sessionmaker[AsyncSession]) -> None:
