@@ -61,14 +61,13 @@ class Finding:
 
 # NHS number: 3-3-4 digits, spaces or hyphens optional; not part of a longer number or a
 # decimal (a Slack timestamp "1767225600.123456" is not a person).
-_NHS = re.compile(r"(?<!\d)(?<!\d[.,])(\d{3})[ \u00a0-]?(\d{3})[ \u00a0-]?(\d{4})(?!\d)(?![.,]\d)")
+_NHS = re.compile(r"(?<!\d)(?<!\d\.)(\d{3})[ -]?(\d{3})[ -]?(\d{4})(?!\d)(?!\.\d)")
 # Postcode: outward + inward code, whole word; a hyphen or underscore is a word boundary so
 # that "llr-rr-2026-014-le16zg" (a channel name) is caught. Case references have no part
 # that mixes letters and digits, so they never match.
 _POSTCODE = re.compile(
-    r"(?<![A-Za-z0-9])(?:GIR[ -]?0AA|[A-PR-UWYZ][A-HK-Y]?\d[A-Z\d]?[ -]?\d[ABD-HJLNP-UW-Z]{2})"
-    r"(?![A-Za-z0-9])",
-    re.IGNORECASE,
+    r"(?<![^\W_])(?:gir[ -]?0aa|[a-pr-uwyz][a-hk-y]?\d[a-z\d]?[ -]?\d[abd-hjlnp-uw-z]{2})"
+    r"(?![^\W_])"
 )
 _MONTH_NAMES = (
     *("january", "february", "march", "april", "may", "june", "july", "august"),
@@ -87,10 +86,8 @@ _DATE = (
     r")(?!\d)"
 )
 _CUE = r"(?:d\.?\s?o\.?\s?b\.?|date\s+of\s+birth|birth\s?date|birthday|born(?:\s+on)?|b\.)"
-_CUED_DATE = re.compile(
-    rf"(?<![^\W\d_]){_CUE}[\s:=(\[-]*(?:the\s+)?(?P<date>{_DATE})", re.IGNORECASE
-)
-_ANY_DATE = re.compile(rf"(?P<date>{_DATE})", re.IGNORECASE)
+_CUED_DATE = re.compile(rf"(?<![^\W\d_]){_CUE}[\s:=(\[-]*(?:the\s+)?(?P<date>{_DATE})")
+_ANY_DATE = re.compile(rf"(?P<date>{_DATE})")
 
 
 def nhs_number_valid(digits: str) -> bool:
@@ -102,7 +99,7 @@ def nhs_number_valid(digits: str) -> bool:
     return check != 10 and check == int(digits[9])
 
 
-def _date_parts(m: re.Match[str]) -> tuple[int, int, int, bool] | None:
+def _date_parts(m: re.Match[str]) -> tuple[int, int, int, bool]:
     """Day, month, year and whether the year had two digits, read UK-style (day first)."""
     g = m.groupdict()
     if g["nd"]:
@@ -110,11 +107,9 @@ def _date_parts(m: re.Match[str]) -> tuple[int, int, int, bool] | None:
     elif g["iy"]:
         day, month, year = g["id"], g["im"], g["iy"]
     elif g["td"]:
-        day, month, year = g["td"], str(_MONTH[g["tm"].lower()]), g["ty"]
-    elif g["mm"]:
-        day, month, year = g["md"], str(_MONTH[g["mm"].lower()]), g["my"]
-    else:  # pragma: no cover - the pattern has no other branch
-        return None
+        day, month, year = g["td"], str(_MONTH[g["tm"]]), g["ty"]
+    else:
+        day, month, year = g["md"], str(_MONTH[g["mm"]]), g["my"]
     return int(day), int(month), int(year), len(year) == 2
 
 
@@ -133,7 +128,10 @@ _SEP = r"[\s\-_.]*"  # between the parts of a full name: "jamie fictitious", "ja
 
 
 def _fold(text: str) -> str:
-    """Case-, accent- and apostrophe-insensitive form with every character where it was."""
+    """Case-, accent- and apostrophe-insensitive form with every character where it was; all
+    patterns run over it, so none needs IGNORECASE (which costs a third more per scan)."""
+    if text.isascii():
+        return text.lower().replace("`", "'")
     return text.translate(_FOLD)
 
 
@@ -167,7 +165,7 @@ def names_pattern(names: tuple[str, ...]) -> re.Pattern[str] | None:
     none, and of each part of three letters or more, with and without its apostrophe."""
     variants: set[tuple[str, ...]] = set()
     for name in names:
-        parts = [p for p in re.split(r"[\s\-_.]+", _fold(name)) if p.strip("'")]
+        parts = [p.strip("'") for p in re.split(r"[^\w']+|_+", _fold(name)) if p.strip("'")]
         if not parts:
             continue
         tokens = [c for part in parts for c in (_SEP, *part)][1:]  # chars, _SEP between parts
@@ -193,19 +191,17 @@ class SensitivityGuard:
         self._years = frozenset(f"{y % 100:02d}" for _, _, y in dobs)  # in "2015" and "15"
 
     def _is_subject_dob(self, m: re.Match[str]) -> bool:
-        parts = _date_parts(m)
-        if parts is None:
-            return False
-        day, month, year, short = parts
+        day, month, year, short = _date_parts(m)
         known = self._dobs_short if short else self._dobs
         year = year % 100 if short else year
         # Numeric dates are also read month-first: a US-style DOB is still this child's.
         return (day, month, year) in known or (bool(m.group("nd")) and (month, day, year) in known)
 
     def findings(self, text: str) -> list[Finding]:
+        text = _fold(text)  # same length: spans hold for the original
         found: list[Finding] = []
         if self._names is not None:
-            found += [Finding(Kind.NAME, *m.span()) for m in self._names.finditer(_fold(text))]
+            found += [Finding(Kind.NAME, *m.span()) for m in self._names.finditer(text)]
         found += [
             Finding(Kind.NHS_NUMBER, *m.span())
             for m in _NHS.finditer(text)
@@ -233,13 +229,18 @@ class SensitivityGuard:
         )
 
     def redact(self, text: str) -> str:
-        """Each finding replaced by its kind in brackets; overlapping findings merge into one."""
-        out: list[str] = []
-        last = 0
-        for f in self.findings(text):
-            if f.start < last:
+        """Each finding replaced by its kind in brackets; overlapping findings merge into one.
+        Repeated (a few times at most) because a removal can expose what it shielded: the
+        NHS number in "3/3/15.9434765919" reads as a decimal until the date goes."""
+        for _ in range(3):
+            found = self.findings(text)
+            if not found:
+                break
+            out: list[str] = []
+            last = 0
+            for f in found:
+                if f.start >= last:
+                    out += [text[last : f.start], f"[{f.kind.value}]"]
                 last = max(last, f.end)
-                continue
-            out += [text[last : f.start], f"[{f.kind.value}]"]
-            last = f.end
-        return "".join(out) + text[last:]
+            text = "".join(out) + text[last:]
+        return text

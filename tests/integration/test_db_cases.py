@@ -20,7 +20,7 @@ from bot.domain.errors import NotFound
 from bot.domain.meeting import Response
 from bot.domain.playbook import ChaseStepKind
 from bot.domain.requests import InformationRequest, ReturnKind
-from bot.domain.stages import Stage
+from bot.domain.stages import Stage, Track
 
 UowFactory = Callable[[], SqlUnitOfWork]
 MakeCase = Callable[..., Case]
@@ -47,6 +47,22 @@ async def test_a_full_case_comes_back_equal(uow_factory: UowFactory, make_case: 
     assert loaded.received_at.tzinfo is UTC
     assert loaded.meeting is not None and loaded.meeting.start.tzinfo is UTC
     assert list(loaded.requests) == ["police", "gp", "la"]  # the order they were sent in
+
+
+async def test_a_referrals_threshold_decision_comes_back(
+    uow_factory: UowFactory, make_case: MakeCase
+) -> None:
+    case = make_case(full=False)
+    case.track, case.stage = Track.REFERRAL, Stage.THRESHOLD_DECIDED
+    case.threshold_met, case.threshold_reasons = False, "Single agency learning only."
+    await _add(uow_factory, case)
+
+    loaded = await _get(uow_factory, case.ref)
+
+    assert (loaded.threshold_met, loaded.threshold_reasons) == (
+        False,
+        "Single agency learning only.",
+    )
 
 
 async def test_every_change_is_saved_and_the_version_moves_on(

@@ -42,6 +42,8 @@ def to_case(row: CaseRow) -> Case:
         ratified_on=row.ratified_on,
         submitted_on=row.submitted_on,
         closed_on=row.closed_on,
+        threshold_met=row.threshold_met,
+        threshold_reasons=row.threshold_reasons,
         version=row.version,
     )
 
@@ -95,6 +97,7 @@ def fill_row(row: CaseRow, case: Case) -> None:
     row.subject_dobs = [d.isoformat() for d in case.subject.dates_of_birth]
     row.ratified_on, row.submitted_on = case.ratified_on, case.submitted_on
     row.closed_on = case.closed_on
+    row.threshold_met, row.threshold_reasons = case.threshold_met, case.threshold_reasons
     _fill_requests(row, case)
     _fill_meeting(row, case.meeting)
     _fill_decision(row, case.decision)
