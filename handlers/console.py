@@ -56,9 +56,18 @@ class ConsoleCommands:
             case "quorum":
                 return render_quorum(await s.check_quorum(case_ref=ref, actor=actor))
             case "chase":
+                if cmd.args:
+                    spoc = await s.chase_now(case_ref=ref, agency=cmd.args[0], actor=actor)
+                    return f"Chased {s.ctx.name(spoc)}."
                 status = await s.status(case_ref=ref, actor=actor)
-                outstanding = [s.ctx.agency_name(r.agency) for r in status.case.open_requests()]
-                return "Outstanding: " + (", ".join(outstanding) or "none") + "."
+                outstanding = [r.agency for r in status.case.open_requests()]
+                if not outstanding:
+                    return "Every agency has returned its information."
+                return (
+                    "Outstanding: "
+                    + ", ".join(outstanding)
+                    + f". Chase one now: /rapidreview chase {ref} {outstanding[0]}"
+                )
             case "invite-deputy":
                 if len(cmd.args) != 1:
                     raise InvalidInput(f"Usage: /rapidreview {SUBCOMMANDS['invite-deputy']}")

@@ -65,7 +65,11 @@ def build_timetable(
         DatedMilestone(m.key, m.title, m.day, days[m.day], m.audience) for m in playbook.milestones
     ]
     meeting_day = window.latest
-    meeting_title = f"Rapid Review meeting (between day {window.earliest} and day {window.latest})"
+    meeting_title = (
+        f"Rapid Review meeting (on day {window.latest})"
+        if window.earliest == window.latest
+        else f"Rapid Review meeting (between day {window.earliest} and day {window.latest})"
+    )
     meeting_due = days[window.latest]
     if meeting_on is not None:
         meeting_day = calendar.number_of(notified, meeting_on, playbook.counting)

@@ -13,8 +13,8 @@ from bot.domain.errors import IllegalTransition, InvalidInput
 from bot.domain.stages import Action, Stage
 from bot.services.change import announce, change_case
 from bot.services.context import ServiceContext
-from bot.services.requests import plural
 from bot.services.submission import panel_document
+from bot.services.wording import plural
 
 
 def parse_decision(fields: dict[str, Any]) -> DecisionRecord:

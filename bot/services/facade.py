@@ -13,6 +13,7 @@ from bot.domain.slots import RankedSlot
 from bot.services import (
     attendance,
     cases,
+    chasing,
     decisions,
     meetings,
     referrals,
@@ -51,8 +52,11 @@ class Services:
 
     async def run_chase_step(
         self, *, case_ref: str, agency: str, step: ChaseStepKind
-    ) -> requests.ChaseOutcome:
-        return await requests.run_chase_step(self.ctx, case_ref=case_ref, agency=agency, step=step)
+    ) -> chasing.ChaseOutcome:
+        return await chasing.run_chase_step(self.ctx, case_ref=case_ref, agency=agency, step=step)
+
+    async def chase_now(self, *, case_ref: str, agency: str, actor: str) -> str:
+        return await chasing.chase_now(self.ctx, case_ref=case_ref, agency=agency, actor=actor)
 
     async def find_slots(self, *, case_ref: str, actor: str, limit: int = 5) -> meetings.SlotOffer:
         return await meetings.find_meeting_slots(

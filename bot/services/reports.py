@@ -7,7 +7,7 @@ from datetime import date
 
 from bot.domain.cases import Case
 from bot.services.context import ServiceContext
-from bot.services.requests import plural
+from bot.services.wording import plural
 
 
 @dataclass(frozen=True, slots=True)

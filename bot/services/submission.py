@@ -7,7 +7,7 @@ import re
 from bot.domain.cases import Case
 from bot.domain.errors import InvalidInput
 from bot.services.context import ServiceContext
-from bot.services.requests import plural
+from bot.services.wording import plural
 
 
 def _yes_no(value: bool) -> str:

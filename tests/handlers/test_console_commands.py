@@ -5,9 +5,10 @@ from __future__ import annotations
 import pytest
 
 from bot.domain.errors import InvalidInput
+from bot.domain.requests import ReturnKind
 from handlers.commands import parse
 from handlers.console import ConsoleCommands
-from tests.support.world import CHAIR, LA_SPOC, OFFICER, World
+from tests.support.world import CHAIR, GP_SPOC, LA_SPOC, OFFICER, World
 
 
 def test_in_a_case_channel_the_reference_may_be_left_out() -> None:
@@ -59,3 +60,22 @@ async def test_booking_before_scheduling_says_what_to_do(world: World) -> None:
     ref = await world.open_with_requests()
     reply = await ConsoleCommands(world.services).run(CHAIR, f"book {ref} 1")
     assert reply == f"Sorry: Run /rapidreview schedule {ref} first, then book a slot number."
+
+
+async def test_chase_lists_the_outstanding_then_chases_one_at_once(world: World) -> None:
+    ref = await world.open_with_requests()
+    console = ConsoleCommands(world.services)
+    listing = await console.run(CHAIR, f"chase {ref}")
+    assert listing.startswith("Outstanding: la, police, icb, gp, school.")
+    assert await console.run(CHAIR, f"chase {ref} gp") == "Chased Dr Oli Danvers."
+    (email,) = [e for e in world.transcript.to(GP_SPOC, "email") if e.subject.startswith("Chase")]
+    assert "Chris Lindqvist asks for the Riverside GP Practice information" in email.text
+
+
+async def test_chasing_an_agency_that_returned_says_so(world: World) -> None:
+    ref = await world.open_with_requests()
+    await world.services.record_return(
+        case_ref=ref, agency="school", kind=ReturnKind.NIL, summary="", actor=OFFICER
+    )
+    reply = await ConsoleCommands(world.services).run(CHAIR, f"chase {ref} school")
+    assert reply.startswith("Sorry: Northfield Primary School already returned its information")

@@ -1,0 +1,7 @@
+"""Small pieces of wording shared by the messages people read."""
+
+from __future__ import annotations
+
+
+def plural(n: int, unit: str) -> str:
+    return f"{n} {unit}{'' if n == 1 else 's'}"
