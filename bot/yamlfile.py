@@ -69,7 +69,7 @@ def load_model(path: Path, model: type[M]) -> M:
     try:
         return model.model_validate(data)
     except ValidationError as err:
-        problems = [_problem(name, lines, e) for e in err.errors()]
+        problems = [_problem(name, lines, e) for e in _meaningful(err.errors())]
     problems.sort(key=lambda p: p.line or 0)  # stable: pydantic's order within a line
     raise FileInvalid(problems)
 
@@ -175,3 +175,12 @@ def _problem(name: str, lines: _LineIndex, error: ErrorDetails) -> FileProblem:
         if isinstance(extra, tuple):
             loc = (*loc, *extra)
     return FileProblem(name, lines.line_of(loc), ".".join(map(str, loc)), reason)
+
+
+def _meaningful(errors: list[ErrorDetails]) -> list[ErrorDetails]:
+    """Drop a list's "too short" when its items failed: pydantic counts only the valid ones,
+    so a list of one bad item would also be reported, confusingly, as empty."""
+    failed_parents = {tuple(e["loc"][:i]) for e in errors for i in range(1, len(e["loc"]))}
+    return [
+        e for e in errors if not (e["type"] == "too_short" and tuple(e["loc"]) in failed_parents)
+    ]

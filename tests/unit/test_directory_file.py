@@ -67,3 +67,14 @@ def test_a_malformed_email_is_refused(tmp_path: Path) -> None:
     path = sample_with("bo.adeyemi@partnership.example.org, name", "bo.adeyemi, name", tmp_path)
     with pytest.raises(FileInvalid, match=r"people\.0\.email"):
         load_directory(path)
+
+
+def test_a_list_whose_only_item_is_wrong_is_not_also_called_empty(tmp_path: Path) -> None:
+    path = write(tmp_path, "partnership: X\npeople:\n  - {name: A}\nagencies: []\n")
+    with pytest.raises(FileInvalid) as err:
+        load_directory(path)
+    assert err.value.message.splitlines() == [
+        f"{path}, line 3, field people.0.email: Field required",
+        f"{path}, line 4, field agencies: Tuple should have at least 1 item after validation,"
+        " not 0",
+    ]
