@@ -1,0 +1,191 @@
+"""Structured logging that never carries personal data or a secret (DOMAIN.md §9).
+
+Every log line, ours or a library's (SQLAlchemy, Slack, azure-identity ...), goes through one
+stdlib handler whose formatter runs two processors over every value before rendering:
+`mask_secrets` (by key name, by type, by shape) and `redact_personal_data` (the sensitivity
+guard, with the names and dates of birth of every registered case). Values that are not plain
+data are rendered to text first, so nothing reaches the renderer's own `repr` unredacted.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import sys
+import threading
+from collections.abc import Callable, Mapping
+from datetime import date
+from typing import Any, TextIO, cast
+
+import structlog
+from pydantic import SecretBytes, SecretStr
+from structlog.typing import EventDict, FilteringBoundLogger, Processor, WrappedLogger
+
+from bot.domain.sensitivity import CaseSubject, SensitivityGuard
+
+SECRET = "[secret]"
+_SECRET_WORDS = r"token|secret|passw(?:or)?d|authorization|api[_-]?key|cookie|credential"
+_SECRET_KEY = re.compile(_SECRET_WORDS, re.IGNORECASE)
+# In free text: `key=value` / `"key": "value"` pairs (a token request body, a header dump),
+# Slack tokens, JWTs (Graph access tokens), bearer credentials and passwords in URLs.
+# Quantifiers are bounded so a hostile string cannot make a log call slow.
+_SECRET_TEXT = re.compile(
+    rf"(?i:(?P<key>\b[\w-]{{0,40}}(?:{_SECRET_WORDS})[\w-]{{0,40}}[\"']?\s{{0,3}}[=:]\s{{0,3}}"
+    r"[\"']?)(?:bearer\s+|basic\s+)?[^\s&\"',;]+)"
+    r"|\bxox[a-z]-[\w-]+|\bxapp-[\w-]+|\beyJ[\w-]+\.[\w-]+\.[\w-]*"
+    r"|(?i:\bbearer\s+)[\w.~+/=-]+"
+    r"|(?P<scheme>://[^/\s:@]{1,100}:)[^@\s/]+@"
+)
+_REPR_DATE = re.compile(r"datetime\.date(?:time)?\((\d{4}), (\d{1,2}), (\d{1,2})(?:, [^)]*)?\)")
+_META = frozenset({"_record", "_from_structlog"})  # ProcessorFormatter's own, not log data
+_MAX_DEPTH = 4
+
+
+class CaseSubjects:
+    """The names and dates of birth held on every open case, as one guard. All of them apply
+    to every line (a line about one case may quote another); the guard, and so its one
+    combined pattern, is rebuilt only when a case is registered or forgotten."""
+
+    def __init__(self) -> None:
+        self._subjects: dict[str, CaseSubject] = {}
+        self._lock = threading.Lock()
+        self.guard = SensitivityGuard()
+
+    def register(self, case_ref: str, subject: CaseSubject) -> None:
+        with self._lock:
+            if self._subjects.get(case_ref) != subject:
+                self._subjects[case_ref] = subject
+                self._rebuild()
+
+    def forget(self, case_ref: str) -> None:
+        with self._lock:
+            if self._subjects.pop(case_ref, None) is not None:
+                self._rebuild()
+
+    def clear(self) -> None:
+        with self._lock:
+            self._subjects.clear()
+            self._rebuild()
+
+    def _rebuild(self) -> None:
+        subjects = self._subjects.values()
+        names = sorted({n for s in subjects for n in s.names})
+        dates = sorted({d for s in subjects for d in s.dates_of_birth})
+        self.guard = SensitivityGuard(CaseSubject(tuple(names), tuple(dates)))  # one swap
+
+
+REGISTRY = CaseSubjects()
+
+
+def register_case_subject(case_ref: str, subject: CaseSubject) -> None:
+    """Redact this case's names and dates of birth from every log line from now on."""
+    REGISTRY.register(case_ref, subject)
+
+
+def forget_case_subject(case_ref: str) -> None:
+    """Stop looking for this case's names (a closed case costs nothing per line)."""
+    REGISTRY.forget(case_ref)
+
+
+def _walk(value: Any, text: Callable[[str], str], depth: int = 0) -> Any:
+    """`value` as plain data (str, int, float, bool, None, list, dict) with `text` applied to
+    every string, dict keys included; whatever else is rendered to a string first."""
+    if value is None or isinstance(value, bool | float):
+        return value
+    if isinstance(value, SecretStr | SecretBytes):
+        return SECRET
+    if isinstance(value, str):
+        return text(value)
+    if isinstance(value, int):  # an NHS number can arrive as an int
+        rendered = str(value)
+        cleaned = text(rendered)
+        return value if cleaned == rendered else cleaned
+    if isinstance(value, date):  # as ISO, where a date of birth is recognised
+        return text(value.isoformat())
+    if isinstance(value, bytes):
+        return text(value.decode("utf-8", "replace"))
+    if depth < _MAX_DEPTH and isinstance(value, Mapping):
+        return {
+            text(str(k)): SECRET if _SECRET_KEY.search(str(k)) else _walk(v, text, depth + 1)
+            for k, v in value.items()
+        }
+    if depth < _MAX_DEPTH and isinstance(value, list | tuple | set | frozenset):
+        return [_walk(v, text, depth + 1) for v in value]
+    return text(_REPR_DATE.sub(r"\1-\2-\3", repr(value)))  # "2015-3-3" is still found
+
+
+def _mask(text: str) -> str:
+    def masked(m: re.Match[str]) -> str:
+        if m.group("key"):
+            return m.group("key") + SECRET
+        if m.group("scheme"):
+            return m.group("scheme") + SECRET + "@"
+        return SECRET
+
+    return _SECRET_TEXT.sub(masked, text)
+
+
+def _process(event_dict: EventDict, text: Callable[[str], str]) -> EventDict:
+    for key, value in event_dict.items():
+        if key not in _META:
+            event_dict[key] = SECRET if _SECRET_KEY.search(key) else _walk(value, text)
+    return event_dict
+
+
+def mask_secrets(_logger: WrappedLogger, _method: str, event_dict: EventDict) -> EventDict:
+    """Processor: a secret-named key, a pydantic secret or a token-shaped string -> [secret]."""
+    return _process(event_dict, _mask)
+
+
+def redact_personal_data(
+    _logger: WrappedLogger, _method: str, event_dict: EventDict
+) -> EventDict:
+    """Processor: names held on any registered case, NHS numbers, dates of birth and
+    postcodes in any string value -> [name], [nhs-number], [date-of-birth], [postcode]."""
+    return _process(event_dict, REGISTRY.guard.redact)
+
+
+def configure_logging(
+    level: str = "INFO", json: bool = False, *, stream: TextIO | None = None
+) -> None:
+    """Route structlog and stdlib logging through one handler on `stream` (stderr)."""
+    numeric = logging.getLevelNamesMapping()[level.upper()]
+    before: list[Processor] = [
+        structlog.contextvars.merge_contextvars,
+        structlog.stdlib.add_log_level,
+        structlog.stdlib.add_logger_name,
+        structlog.processors.StackInfoRenderer(),
+        structlog.processors.format_exc_info,  # a traceback is text before it is redacted
+    ]
+    renderer: Processor = (
+        structlog.processors.JSONRenderer() if json else structlog.dev.ConsoleRenderer(colors=False)
+    )
+    structlog.configure(
+        processors=[*before, structlog.stdlib.ProcessorFormatter.wrap_for_formatter],
+        logger_factory=structlog.stdlib.LoggerFactory(),
+        wrapper_class=structlog.make_filtering_bound_logger(numeric),
+        cache_logger_on_first_use=False,  # a later configure_logging (tests) must take effect
+    )
+    handler = logging.StreamHandler(stream or sys.stderr)
+    handler.setFormatter(
+        structlog.stdlib.ProcessorFormatter(
+            foreign_pre_chain=before,
+            processors=[
+                structlog.stdlib.ProcessorFormatter.remove_processors_meta,
+                mask_secrets,
+                redact_personal_data,
+                # Stamped after redaction: a newborn's date of birth may be today's date.
+                structlog.processors.TimeStamper(fmt="iso", utc=True),
+                renderer,
+            ],
+        )
+    )
+    root = logging.getLogger()
+    root.handlers[:] = [handler]  # no other root handler writes an unredacted line
+    root.setLevel(numeric)
+
+
+def get_logger(name: str) -> FilteringBoundLogger:
+    """A logger that reads the configuration at each call, so a module-level logger made
+    before `configure_logging` still redacts. Bind per call (`log.bind(case_ref=...)`)."""
+    return cast(FilteringBoundLogger, structlog.get_logger(name))
