@@ -82,7 +82,7 @@ async def build(
         workdays=workdays,
         panel_email=settings.panel_email,
     )
-    from bot.logs import register_case_subject
+    from bot.logging import register_case_subject
 
     async with ctx.uow() as uow:  # names held on open cases are redacted from every log line
         for case in await uow.cases.open_cases():

@@ -68,7 +68,7 @@ def guarded(fn: Any) -> Any:
 def cli(log_level: str) -> None:
     """rrbot runs the statutory Rapid Review of a serious child safeguarding incident:
     dates every milestone, chases agencies, finds a quorate meeting and records the decision."""
-    from bot.logs import configure_logging
+    from bot.logging import configure_logging
 
     configure_logging(log_level)
 

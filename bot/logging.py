@@ -43,35 +43,43 @@ _MAX_DEPTH = 4
 
 class CaseSubjects:
     """The names and dates of birth held on every open case, as one guard. All of them apply
-    to every line (a line about one case may quote another); the guard, and so its one
-    combined pattern, is rebuilt only when a case is registered or forgotten."""
+    to every line (a line about one case may quote another). The guard, and so its one
+    combined pattern, is rebuilt on the first line after a change: the start-up registration
+    of every open case costs one compile, not one per case."""
 
     def __init__(self) -> None:
         self._subjects: dict[str, CaseSubject] = {}
         self._lock = threading.Lock()
-        self.guard = SensitivityGuard()
+        self._guard = SensitivityGuard()
+        self._stale = False
+
+    @property
+    def guard(self) -> SensitivityGuard:
+        if self._stale:
+            with self._lock:
+                if self._stale:
+                    subjects = self._subjects.values()
+                    names = sorted({n for s in subjects for n in s.names})
+                    dates = sorted({d for s in subjects for d in s.dates_of_birth})
+                    self._guard = SensitivityGuard(CaseSubject(tuple(names), tuple(dates)))
+                    self._stale = False
+        return self._guard
 
     def register(self, case_ref: str, subject: CaseSubject) -> None:
         with self._lock:
             if self._subjects.get(case_ref) != subject:
                 self._subjects[case_ref] = subject
-                self._rebuild()
+                self._stale = True
 
     def forget(self, case_ref: str) -> None:
         with self._lock:
             if self._subjects.pop(case_ref, None) is not None:
-                self._rebuild()
+                self._stale = True
 
     def clear(self) -> None:
         with self._lock:
             self._subjects.clear()
-            self._rebuild()
-
-    def _rebuild(self) -> None:
-        subjects = self._subjects.values()
-        names = sorted({n for s in subjects for n in s.names})
-        dates = sorted({d for s in subjects for d in s.dates_of_birth})
-        self.guard = SensitivityGuard(CaseSubject(tuple(names), tuple(dates)))  # one swap
+            self._stale = True
 
 
 REGISTRY = CaseSubjects()
@@ -137,12 +145,10 @@ def mask_secrets(_logger: WrappedLogger, _method: str, event_dict: EventDict) ->
     return _process(event_dict, _mask)
 
 
-def redact_personal_data(
-    _logger: WrappedLogger, _method: str, event_dict: EventDict
-) -> EventDict:
+def redact_personal_data(_logger: WrappedLogger, _method: str, event_dict: EventDict) -> EventDict:
     """Processor: names held on any registered case, NHS numbers, dates of birth and
     postcodes in any string value -> [name], [nhs-number], [date-of-birth], [postcode]."""
-    return _process(event_dict, REGISTRY.guard.redact)
+    return _process(event_dict, REGISTRY.guard.redact)  # one guard for the whole line
 
 
 def configure_logging(

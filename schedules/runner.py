@@ -8,7 +8,7 @@ from datetime import timedelta
 from bot.domain.errors import DomainError
 from bot.domain.outbox import DueAction, Outcome
 from bot.domain.playbook import ChaseStepKind
-from bot.logs import get_logger
+from bot.logging import get_logger
 from bot.services.facade import Services
 
 log = get_logger(__name__)

@@ -122,6 +122,18 @@ def find_slots(
     return SlotProposal(tuple(ranked[:limit]), any_quorate, explanation)
 
 
+def non_overlapping(ranked: Sequence[RankedSlot], limit: int) -> tuple[RankedSlot, ...]:
+    """The best slots that do not overlap one another: 09:00, 09:15 and 09:30 on the same
+    morning are one choice for a chair, not three."""
+    chosen: list[RankedSlot] = []
+    for slot in ranked:
+        if all(slot.end <= c.start or c.end <= slot.start for c in chosen):
+            chosen.append(slot)
+            if len(chosen) == limit:
+                break
+    return tuple(chosen)
+
+
 def _grid(search: SlotSearch) -> list[_Start]:
     """Candidate starts, stepping from the local start of working hours (DST-correct)."""
     zone = search.zone

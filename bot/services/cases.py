@@ -12,7 +12,7 @@ from bot.domain.notification import Notification
 from bot.domain.sensitivity import CaseSubject
 from bot.domain.stages import START, Action
 from bot.domain.timetable import Timetable
-from bot.logs import forget_case_subject, get_logger, register_case_subject
+from bot.logging import forget_case_subject, get_logger, register_case_subject
 from bot.services.change import announce, change_case
 from bot.services.context import ServiceContext
 

@@ -10,9 +10,9 @@ from zoneinfo import ZoneInfo
 
 from bot.domain.cases import Case
 from bot.domain.directory import Agency, Directory, Partner, Role
-from bot.domain.errors import NotFound
+from bot.domain.errors import NotFound, PersonalDataRefused
 from bot.domain.playbook import Playbook
-from bot.domain.sensitivity import SensitivityGuard
+from bot.domain.sensitivity import SensitivityGuard, Where
 from bot.domain.stages import Track
 from bot.domain.timetable import Timetable, build_referral_timetable, build_timetable
 from bot.domain.workdays import WorkingCalendar
@@ -124,6 +124,17 @@ class ServiceContext:
 
     def topic(self, case: Case) -> str:
         card = self.card(case)
-        return self.guard(case).check(
-            f"{case.ref} · {card.stage} · next: {card.next_deadline}", "channel topic"
+        return self.safe(
+            case, f"{case.ref} · {card.stage} · next: {card.next_deadline}", "channel topic"
         )
+
+    def safe(self, case: Case, text: str, where: Where) -> str:
+        """Our own wording, or the bare reference when it collides with a name on the case.
+
+        A family called Day, May or Review would otherwise make the bot refuse its own topic
+        ("day 15") or invite subject; the reference alone is always safe to show.
+        """
+        try:
+            return self.guard(case).check(text, where)
+        except PersonalDataRefused:
+            return self.guard(case).check(case.ref, where)

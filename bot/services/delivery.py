@@ -15,6 +15,6 @@ async def deliver_to_person(
     ctx: ServiceContext, case: Case, email: str, *, subject: str, text: str
 ) -> str:
     if prefers_email(ctx, email):
-        safe_subject = ctx.guard(case).check(subject, "email subject")
+        safe_subject = ctx.safe(case, subject, "email subject")
         return await ctx.mail.send(to=[email], subject=safe_subject, body=text)
     return await ctx.chat.direct_message(to=email, text=text)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
 from bot.domain.authorisation import Operation, authorise
@@ -11,7 +11,13 @@ from bot.domain.directory import Partner, Role
 from bot.domain.errors import InvalidInput
 from bot.domain.meeting import Meeting
 from bot.domain.quorum import Roster
-from bot.domain.slots import RankedSlot, SlotProposal, SlotSearch, find_slots
+from bot.domain.slots import (
+    RankedSlot,
+    SlotProposal,
+    SlotSearch,
+    find_slots,
+    non_overlapping,
+)
 from bot.domain.stages import Action, next_stage
 from bot.services.change import announce, change_case
 from bot.services.context import ServiceContext
@@ -99,7 +105,9 @@ async def find_meeting_slots(
                 duration=timedelta(minutes=rules.duration_minutes),
                 step=STEP,
             )
-            proposal = find_slots(search, ctx.playbook.quorum, roster, busy, limit=limit)
+            everything = find_slots(search, ctx.playbook.quorum, roster, busy, limit=10_000)
+            # Offer distinct choices: overlapping starts on one morning are one choice.
+            proposal = replace(everything, slots=non_overlapping(everything.slots, limit))
             if proposal.any_quorate:
                 return SlotOffer(proposal, with_deputies=deputies)
             if not deputies and window_days is days:
@@ -132,7 +140,7 @@ async def book_meeting(
     # Deputies chosen by the fallback search are invited in their principal's place.
     required = [*invitees.required, *sorted(slot.free - set(invitees.everyone))]
     event_id = await ctx.calendar.create_event(
-        subject=ctx.guard(case).check(f"Rapid Review meeting: {case.ref}", "calendar subject"),
+        subject=ctx.safe(case, f"Rapid Review meeting: {case.ref}", "calendar subject"),
         body=f"Agenda: the facts, immediate safeguarding, learning, and the decision on"
         f" {case.ref}. Papers and discussion in the case channel.",
         start=slot.start,

@@ -132,3 +132,16 @@ async def test_when_a_required_principal_is_away_all_window_their_deputy_is_offe
     offer = await world.services.find_slots(case_ref=ref, actor=CHAIR)
     assert offer.with_deputies and offer.proposal.any_quorate
     assert POLICE_DEPUTY in offer.proposal.slots[0].free
+
+
+async def test_a_family_name_that_is_an_ordinary_word_leaves_only_the_reference() -> None:
+    world = World()
+    ref = await world.open(family_names=("Review", "Day"))
+    topic = next(i for i in world.transcript.items if i.kind == "topic")
+    assert topic.text == ref  # "... · next: ... (day 2)" would hold the word "day"
+    world.at(date(2026, 12, 21), "10:00")
+    await world.services.send_information_requests(case_ref=ref, actor=OFFICER)
+    offer = await world.services.find_slots(case_ref=ref, actor=CHAIR)
+    await world.services.book_meeting(case_ref=ref, slot=offer.proposal.slots[0], actor=CHAIR)
+    (event,) = world.calendar.events.values()
+    assert event.subject == ref  # "Rapid Review meeting: ..." would hold the word "Review"

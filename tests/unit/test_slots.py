@@ -12,9 +12,9 @@ from hypothesis import strategies as st
 from bot.domain.directory import Directory, Partner
 from bot.domain.errors import InvalidInput
 from bot.domain.playbook import WorkingHours
-from bot.domain.quorum import Roster, evaluate
+from bot.domain.quorum import QuorumResult, Roster, evaluate
 from bot.domain.quorum_rule import QuorumRule, RequiredSeat
-from bot.domain.slots import Busy, SlotSearch, find_slots
+from bot.domain.slots import Busy, RankedSlot, SlotSearch, find_slots, non_overlapping
 
 LONDON = ZoneInfo("Europe/London")
 # A fictional partnership: every name and address is invented.
@@ -336,3 +336,19 @@ def test_every_slot_is_judged_by_evaluate_and_the_ranking_holds(
         for email in invited:
             clash = any(b.start < slot.end and slot.start < b.end for b in diaries.get(email, []))
             assert clash == (email in slot.busy)
+
+
+def test_non_overlapping_keeps_the_best_of_each_overlapping_run() -> None:
+    start = datetime(2026, 11, 9, 9, 0, tzinfo=UTC)
+
+    def slot(minutes: int, free: int) -> RankedSlot:
+        at = start + timedelta(minutes=minutes)
+        quorum = QuorumResult(met=True, missing=(), counted=frozenset())
+        people = frozenset(f"p{i}@example.org" for i in range(free))
+        return RankedSlot(at, at + timedelta(minutes=90), 7, people, frozenset(), quorum)
+
+    ranked = sorted(
+        [slot(0, 5), slot(15, 5), slot(30, 4), slot(90, 4), slot(120, 3)], key=lambda s: s.rank
+    )
+    chosen = non_overlapping(ranked, limit=5)
+    assert [s.start - start for s in chosen] == [timedelta(0), timedelta(minutes=90)]

@@ -57,6 +57,7 @@ class ConsoleChat:
     async def open_case_channel(self, *, case_ref: str, members: Sequence[str], topic: str) -> str:
         name = f"#{case_ref}"
         self.channels[name] = set(members)
+        self.transcript.items.append(Delivered("topic", name, topic))  # shown just below
         self.transcript.add(
             Delivered("channel", name, f"private channel opened; {len(members)} invited"),
             f"  {name}  private channel opened, {len(members)} people invited\n"
