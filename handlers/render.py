@@ -32,7 +32,7 @@ def render_slots(ctx: ServiceContext, offer: SlotOffer) -> str:
     proposal = offer.proposal
     if not proposal.slots:
         return "No slot fits inside working hours in the window."
-    lines = []
+    lines = ["Meeting slots, best first (quorate, then most people free, then earliest):"]
     if offer.with_deputies:
         lines.append("No quorate slot with the principals alone; these include deputies.")
     if not proposal.any_quorate and proposal.explanation:
