@@ -206,6 +206,29 @@ def report_timeliness(as_csv: bool) -> None:
     click.echo(run(timeliness_from_settings(as_csv=as_csv)), nl=False)
 
 
+@cli.command()
+@click.option(
+    "--host",
+    default="127.0.0.1",
+    show_default=True,
+    help="Interface to listen on (0.0.0.0 inside a container).",
+)
+@click.option(
+    "--port",
+    type=click.IntRange(1, 65535),
+    default=None,
+    help="Port to listen on.  [default: PORT, or 3000]",
+)
+@guarded
+def serve(host: str, port: int | None) -> None:
+    """Serve the HTTP app: POST /notifications, /healthz, /readyz, /openapi.json."""
+    from bot.config import load_settings
+    from bot.surfaces import serve as serve_http
+
+    settings = load_settings()
+    run(serve_http(settings, host=host, port=port or settings.port))
+
+
 def main() -> None:
     cli(prog_name="rrbot")
 

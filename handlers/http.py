@@ -1,0 +1,136 @@
+"""The ASGI app: notification intake, health probes and the OpenAPI document.
+
+`create_app(factory)` builds the container once in the lifespan and hands it to every request
+through the lifespan state (`request.state.container`); tests pass a factory of their own.
+The Slack events endpoint is added by the Slack surface.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import asynccontextmanager
+from functools import cache
+from typing import Any
+
+from sqlalchemy.exc import SQLAlchemyError
+from starlette.applications import Starlette
+from starlette.exceptions import HTTPException
+from starlette.middleware import Middleware
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+from starlette.routing import Route
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from bot.adapters.db.engine import DatabaseUnavailable, check_connection
+from bot.adapters.db.migrate import current_revision, head_revision
+from bot.bootstrap import Container
+from handlers.intake import receive_notification
+from handlers.openapi import problem, serve_document
+
+ContainerFactory = Callable[[], Awaitable[Container]]
+MAX_BODY_BYTES = 64 * 1024  # a notification is well under 2 KiB
+READY_TIMEOUT_S = 5.0  # under a typical probe's timeout, so it hears the reason
+
+
+class BodyLimit:
+    """Refuse a body over `max_bytes` with 413: at once by its Content-Length, or as it is
+    read when it arrives chunked (the endpoint's read raises, and the handler renders 413)."""
+
+    def __init__(self, app: ASGIApp, max_bytes: int = MAX_BODY_BYTES) -> None:
+        self.app = app
+        self.max_bytes = max_bytes
+
+    def _words(self) -> str:
+        return f"The body is larger than {self.max_bytes // 1024} KiB."
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        declared = dict(scope["headers"]).get(b"content-length")
+        if declared is not None:
+            if not declared.isdigit():
+                await problem(400, "Content-Length is not a number.")(scope, receive, send)
+                return
+            if int(declared) > self.max_bytes:
+                await problem(413, self._words())(scope, receive, send)
+                return
+        seen = 0
+
+        async def counted() -> Message:
+            nonlocal seen
+            message = await receive()
+            if message["type"] == "http.request":
+                seen += len(message.get("body", b""))
+                if seen > self.max_bytes:
+                    raise HTTPException(413, self._words())
+            return message
+
+        await self.app(scope, counted, send)
+
+
+async def _http_error(_request: Request, exc: Exception) -> Response:
+    """404, 405, 413 ... in the same JSON shape as every other refusal."""
+    assert isinstance(exc, HTTPException)
+    return problem(exc.status_code, exc.detail, headers=exc.headers)
+
+
+async def healthz(_request: Request) -> JSONResponse:
+    return JSONResponse({"status": "ok"})
+
+
+@cache
+def _head() -> str:
+    return head_revision()  # reads the migration scripts: once per process is enough
+
+
+async def database_problem(url: str) -> str | None:
+    """Why the database is not ready, in words without its password; None when it is."""
+    try:
+        async with asyncio.timeout(READY_TIMEOUT_S):
+            await check_connection(url)
+            current = await current_revision(url)
+    except DatabaseUnavailable as err:
+        return err.message
+    except TimeoutError:
+        return f"The database did not answer within {READY_TIMEOUT_S:g} seconds."
+    except (SQLAlchemyError, OSError) as err:  # the driver's text may hold connection details
+        return f"The migration revision could not be read ({type(err).__name__})."
+    if current != _head():
+        return (
+            f"The database is at migration {current or 'none (it is empty)'} but this rrbot"
+            f" needs {_head()}; run `rrbot db upgrade`."
+        )
+    return None
+
+
+async def readyz(request: Request) -> JSONResponse:
+    container: Container = request.state.container
+    reason = await database_problem(container.settings.database_url)
+    if reason is not None:
+        return JSONResponse({"status": "unavailable", "reason": reason}, status_code=503)
+    return JSONResponse({"status": "ok"})
+
+
+def create_app(container_factory: ContainerFactory) -> Starlette:
+    @asynccontextmanager
+    async def lifespan(_app: Starlette) -> AsyncIterator[dict[str, Any]]:
+        container = await container_factory()
+        try:
+            yield {"container": container}
+        finally:
+            await container.aclose()
+
+    routes = [
+        Route("/healthz", healthz, methods=["GET"]),
+        Route("/readyz", readyz, methods=["GET"]),
+        Route("/notifications", receive_notification, methods=["POST"]),
+        Route("/openapi.json", serve_document, methods=["GET"]),
+    ]
+    return Starlette(
+        routes=routes,
+        middleware=[Middleware(BodyLimit, max_bytes=MAX_BODY_BYTES)],
+        exception_handlers={HTTPException: _http_error},
+        lifespan=lifespan,
+    )
