@@ -236,3 +236,12 @@ def make_case() -> Callable[..., Case]:
         return build_bare_case(ref, external_ref=external_ref)
 
     return make
+
+
+@pytest.fixture(autouse=True)
+def _logging_at_info() -> None:
+    """Every test starts from the same logging set-up: the CLI reconfigures it process-wide
+    (WARNING by default), and tests that capture log events need INFO."""
+    from bot.logging import configure_logging
+
+    configure_logging("INFO")

@@ -1,0 +1,49 @@
+"""The pinned case card in Block Kit: what `SlackChat.update_case_card` posts and edits."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from bot.ports import CaseCard
+
+
+def card_text(card: CaseCard) -> str:
+    """The notification and screen-reader text of the card."""
+    return _escape(f"Case {card.case_ref}: {card.stage}. Next: {card.next_deadline}")
+
+
+def card_blocks(card: CaseCard) -> list[dict[str, Any]]:
+    """Block Kit: a header with the reference, stage and next deadline side by side, then the
+    card's lines in as few sections as Slack's 3000-character limit allows."""
+    blocks: list[dict[str, Any]] = [
+        {"type": "header", "text": {"type": "plain_text", "text": card.case_ref[:150]}},
+        {
+            "type": "section",
+            "fields": [_field("Stage", card.stage), _field("Next deadline", card.next_deadline)],
+        },
+    ]
+    for chunk in _chunks((_escape(line) for line in card.lines), 3000):
+        blocks.append({"type": "section", "text": {"type": "mrkdwn", "text": chunk}})
+    return blocks[:50]  # Slack's limit a message
+
+
+def _field(label: str, value: str) -> dict[str, str]:
+    return {"type": "mrkdwn", "text": f"*{label}*\n{_escape(value)}"[:2000]}
+
+
+def _escape(text: str) -> str:
+    # Slack's mrkdwn reads <...> as links and mentions; card text is ours, shown literally.
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def _chunks(lines: Iterable[str], size: int) -> Iterable[str]:
+    chunk = ""
+    for line in lines:
+        line = line[:size]
+        if chunk and len(chunk) + 1 + len(line) > size:
+            yield chunk
+            chunk = ""
+        chunk = f"{chunk}\n{line}" if chunk else line
+    if chunk:
+        yield chunk

@@ -1,0 +1,244 @@
+"""The `Chat` port on Slack's Web API, in as few calls as Slack allows.
+
+Opening a case for N people costs at most 3 + L calls (N <= 1000): conversations.create,
+L users.lookupByEmail (L = N less the addresses cached in this process; 8 at a time), one
+conversations.invite per 1000 people found and conversations.setTopic (create takes no topic).
+A name collision adds auth.test and one conversations.list page per 1000 of the bot's private
+channels.
+
+A name collision (`name_taken`) adopts the channel when the bot created it (a retry of an open
+that failed half-way must not make a second channel) and otherwise tries `<name>-2` ... `-5`;
+`OpenedChannel.name` says which name was used.
+
+The pinned card's message `ts` is held per channel in memory: a fresh process that has not been
+handed it (`adopt_card`) posts and pins a new card. The service layer should persist `card_ts`.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from slack_sdk.web.async_client import AsyncWebClient
+
+from bot.adapters.slack.card import card_blocks, card_text
+from bot.adapters.slack.client import Reply, call
+from bot.adapters.slack.errors import ChatUnavailable, NotInWorkspace, clean_code
+from bot.logging import get_logger
+from bot.ports import CaseCard
+
+log = get_logger(__name__)
+
+INVITE_BATCH = 1000  # conversations.invite takes up to 1000 users a call
+LOOKUPS_AT_ONCE = 8  # users.lookupByEmail is Tier 3: a burst of 17 is fine, of 500 is not
+SUFFIXES = 5  # <name>, <name>-2 ... <name>-5 before giving up on a collision
+# Per-user refusals of conversations.invite: that person is reported, the others still invited.
+_PER_USER = frozenset(
+    {"already_in_channel", "cant_invite", "cant_invite_self", "user_not_found", "no_user"}
+    | {"user_is_restricted", "ura_max_channels", "org_user_not_in_team", "user_disabled"}
+    | {"invitee_cant_see_channel", "no_external_invite_permission"}
+)
+
+
+@dataclass(frozen=True, slots=True)
+class OpenedChannel:
+    """What opening a case channel did; the service tells the chair about anyone missing."""
+
+    channel_id: str
+    name: str
+    adopted: bool  # an existing channel of the bot's was reused (a retried open)
+    invited: tuple[str, ...]  # emails now in the channel (including those already there)
+    not_found: tuple[str, ...]  # emails Slack does not know: not in the workspace
+    not_invited: tuple[tuple[str, str], ...]  # (email, Slack's code) for refused invites
+
+
+@dataclass(frozen=True, slots=True)
+class _Made:
+    channel_id: str
+    name: str
+    topic: str | None  # an adopted channel's current topic; None for a new channel
+
+
+@dataclass(slots=True)
+class _Card:
+    ts: str
+    card: CaseCard | None  # None: the ts was handed over, its content is unknown
+    pinned: bool
+
+
+class SlackChat:
+    def __init__(self, client: AsyncWebClient) -> None:
+        self._client = client
+        self._users: dict[str, str] = {}  # lowercased email -> user id (hits only)
+        self._ims: dict[str, str] = {}  # user id -> DM channel id
+        self._cards: dict[str, _Card] = {}  # channel id -> its pinned card
+        self._card_locks: dict[str, asyncio.Lock] = {}  # two updates at once: still one card
+        self._me: str | None = None  # the bot's own user id, read on a name collision
+        self._lookups = asyncio.Semaphore(LOOKUPS_AT_ONCE)
+        self.last_open: OpenedChannel | None = None
+
+    # -- the port --------------------------------------------------------------------------
+
+    async def open_case_channel(self, *, case_ref: str, members: Sequence[str], topic: str) -> str:
+        self.last_open = await self.open_channel(case_ref=case_ref, members=members, topic=topic)
+        return self.last_open.channel_id
+
+    async def post(self, *, channel: str, text: str) -> str:
+        reply = await call(
+            "chat.postMessage", self._client.chat_postMessage(channel=channel, text=text)
+        )
+        return str(reply["ts"])
+
+    async def direct_message(self, *, to: str, text: str) -> str:
+        user = await self._lookup(to)
+        if user is None:
+            raise NotInWorkspace(to)
+        im = self._ims.get(user)
+        if im is None:
+            reply = await call("conversations.open", self._client.conversations_open(users=user))
+            im = self._ims[user] = str(reply["channel"]["id"])
+        return await self.post(channel=im, text=text)
+
+    async def set_topic(self, *, channel: str, topic: str) -> None:
+        await call(
+            "conversations.setTopic",
+            self._client.conversations_setTopic(channel=channel, topic=topic),
+        )
+
+    async def update_case_card(self, *, channel: str, card: CaseCard) -> None:
+        async with self._card_locks.setdefault(channel, asyncio.Lock()):
+            await self._update_card(channel, card)
+
+    # -- beyond the port -------------------------------------------------------------------
+
+    def card_ts(self, channel: str) -> str | None:
+        held = self._cards.get(channel)
+        return held.ts if held else None
+
+    def adopt_card(self, *, channel: str, ts: str) -> None:
+        """Hand back a card's ts persisted by an earlier process: the next update edits it."""
+        self._cards[channel] = _Card(ts, None, pinned=True)
+
+    async def open_channel(
+        self, *, case_ref: str, members: Sequence[str], topic: str
+    ) -> OpenedChannel:
+        """Open (or, on a retry, adopt) the case channel and report who could not be added."""
+        made = await self._create(case_ref.lower())
+        wanted = list(dict.fromkeys(m.strip().lower() for m in members if m.strip()))
+        ids = await asyncio.gather(*(self._lookup(email) for email in wanted))
+        found = {email: uid for email, uid in zip(wanted, ids, strict=True) if uid is not None}
+        refused = await self._invite(made.channel_id, found)
+        if topic and topic != made.topic:
+            await self.set_topic(channel=made.channel_id, topic=topic)
+        opened = OpenedChannel(
+            channel_id=made.channel_id,
+            name=made.name,
+            adopted=made.topic is not None,
+            invited=tuple(e for e in found if e not in refused),
+            not_found=tuple(e for e in wanted if e not in found),
+            not_invited=tuple(refused.items()),
+        )
+        log.info(
+            "case_channel_opened",
+            case_ref=case_ref,
+            channel=made.channel_id,
+            adopted=opened.adopted,
+            renamed=made.name != case_ref.lower(),
+            invited=len(opened.invited),
+            not_found=len(opened.not_found),
+            not_invited=len(opened.not_invited),
+        )
+        return opened
+
+    # -- steps -----------------------------------------------------------------------------
+
+    async def _create(self, base: str) -> _Made:
+        ours: dict[str, Reply] | None = None  # the bot's private channels, listed once
+        for n in range(1, SUFFIXES + 1):
+            name = base if n == 1 else f"{base}-{n}"
+            create = self._client.conversations_create(name=name, is_private=True)
+            reply = await call("conversations.create", create, expected={"name_taken"})
+            if reply["ok"]:
+                return _Made(str(reply["channel"]["id"]), name, topic=None)
+            ours = ours if ours is not None else await self._own_channels()
+            if name in ours:
+                topic = str(ours[name].get("topic", {}).get("value", ""))
+                return _Made(str(ours[name]["id"]), name, topic)
+        raise ChatUnavailable(
+            "conversations.create",
+            "name_taken",
+            f"Slack refused conversations.create: name_taken ({base} and {base}-2 to "
+            f"{base}-{SUFFIXES} are all used by channels this bot did not create)",
+        )
+
+    async def _own_channels(self) -> dict[str, Reply]:
+        """The live private channels the bot created, by name (for a bot token Slack lists
+        only the private channels it is in; `creator` tells ours from those it was added to)."""
+        if self._me is None:
+            self._me = str((await call("auth.test", self._client.auth_test()))["user_id"])
+        ours: dict[str, Reply] = {}
+        cursor: str | None = None
+        while True:
+            page = self._client.conversations_list(
+                types="private_channel", exclude_archived=True, limit=1000, cursor=cursor
+            )
+            reply = await call("conversations.list", page)
+            ours |= {c["name"]: c for c in reply.get("channels", []) if c["creator"] == self._me}
+            cursor = reply.get("response_metadata", {}).get("next_cursor") or None
+            if cursor is None:
+                return ours
+
+    async def _lookup(self, email: str) -> str | None:
+        key = email.strip().lower()
+        if key in self._users:
+            return self._users[key]
+        # Misses are not cached: someone not in the workspace today may join tomorrow.
+        async with self._lookups:
+            request = self._client.users_lookupByEmail(email=key)
+            reply = await call("users.lookupByEmail", request, expected={"users_not_found"})
+        user = reply.get("user") or {}
+        if not reply["ok"] or user.get("deleted"):
+            return None
+        self._users[key] = str(user["id"])
+        return self._users[key]
+
+    async def _invite(self, channel: str, found: dict[str, str]) -> dict[str, str]:
+        """Invite in batches; `force` lets the valid invitees in when one of a batch is refused.
+        Returns {email: code} for those Slack refused; `already_in_channel` is not a refusal."""
+        email_of = {uid: email for email, uid in found.items()}
+        users = list(email_of)
+        refused: dict[str, str] = {}
+        for start in range(0, len(users), INVITE_BATCH):
+            batch = users[start : start + INVITE_BATCH]
+            invite = self._client.conversations_invite(channel=channel, users=batch, force=True)
+            reply = await call("conversations.invite", invite, expected=_PER_USER)
+            if reply["ok"]:
+                continue
+            # Per-user detail when Slack gives it, else the one code stands for the batch.
+            errors = reply.get("errors") or [{"user": u, "error": reply["error"]} for u in batch]
+            for e in errors:
+                if e.get("error") != "already_in_channel" and e.get("user") in email_of:
+                    refused[email_of[e["user"]]] = clean_code(e.get("error"))
+        return refused
+
+    async def _update_card(self, channel: str, card: CaseCard) -> None:
+        held = self._cards.get(channel)
+        if held is not None and held.card != card:
+            update = self._client.chat_update(
+                channel=channel, ts=held.ts, blocks=card_blocks(card), text=card_text(card)
+            )
+            reply = await call("chat.update", update, expected={"message_not_found"})
+            held = held if reply["ok"] else None  # deleted by someone: post a new card
+            if held is not None:
+                held.card = card
+        if held is None:
+            post = self._client.chat_postMessage(
+                channel=channel, blocks=card_blocks(card), text=card_text(card)
+            )
+            reply = await call("chat.postMessage", post)
+            held = self._cards[channel] = _Card(str(reply["ts"]), card, pinned=False)
+        if not held.pinned:  # also finishes a card whose pin failed last time
+            pin = self._client.pins_add(channel=channel, timestamp=held.ts)
+            await call("pins.add", pin, expected={"already_pinned"})
+            held.pinned = True

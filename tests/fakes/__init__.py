@@ -1,0 +1,1 @@
+"""Local HTTP fakes of outside services, for the real client libraries to talk to."""

@@ -1,0 +1,221 @@
+"""A local HTTP fake of the Slack Web API, for the real `AsyncWebClient` to talk to.
+
+It checks what Slack checks and answers in Slack's words: the bearer token (`not_authed`,
+`invalid_auth`), then each method's arguments and rules (tests/fakes/slack_methods.py). Only the
+methods the bot uses, plus `auth.test`, are served; any other is `unknown_method`.
+
+Knobs: `fail(method, ...)` makes the next calls of a method fail (a Slack error code, a 429 with
+`Retry-After`, a bare 500/503); `add_user` and `add_channel` seed the workspace. `calls` records
+every request, refused and failed ones included. Use only fictional people (`@example.org`).
+"""
+
+from __future__ import annotations
+
+import itertools
+import json
+import socket
+import threading
+import time
+from collections import Counter, deque
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import parse_qsl
+
+import uvicorn
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import JSONResponse, PlainTextResponse, Response
+from starlette.routing import Route
+
+from tests.fakes.slack_methods import METHODS
+from tests.fakes.slack_model import Args, Channel, Message, SlackError
+
+__all__ = ["BOT_TOKEN", "BOT_USER", "Call", "Channel", "Message", "SlackApiFake", "serve"]
+
+BOT_TOKEN = "xoxb-0000000000-fake-token-for-tests"
+BOT_USER = "U0BOT00001"
+HUMAN = "U0HUMAN001"  # a workspace member who makes channels by hand
+
+
+@dataclass(frozen=True)
+class Call:
+    method: str
+    args: Args
+    status: int = 200
+    error: str | None = None  # Slack's code when the call was refused
+
+
+@dataclass(frozen=True)
+class _Failure:
+    status: int
+    error: str
+    retry_after: int
+
+
+class SlackApiFake:
+    def __init__(self) -> None:
+        self.base_url = ""  # set by `serve`
+        self.reset()
+
+    def reset(self) -> None:
+        self.calls: list[Call] = []
+        self.tokens = {BOT_TOKEN: BOT_USER}
+        self.emails: dict[str, str] = {}  # lowercased email -> user id
+        self.deleted: set[str] = set()
+        self.channels: dict[str, Channel] = {}  # id -> channel (DMs included)
+        self.messages: dict[str, dict[str, Message]] = {}  # channel id -> ts -> message
+        self.pins: dict[str, list[str]] = {}  # channel id -> pinned ts, in order
+        self.ims: dict[str, str] = {}  # user id -> DM channel id
+        self.ids = itertools.count(1)
+        self._failures: dict[str, deque[_Failure]] = {}
+
+    # -- knobs -----------------------------------------------------------------------------
+
+    def add_user(self, email: str, *, deleted: bool = False) -> str:
+        uid = f"U{next(self.ids):09d}"
+        self.emails[email.lower()] = uid
+        if deleted:
+            self.deleted.add(uid)
+        return uid
+
+    def add_channel(
+        self,
+        name: str,
+        *,
+        creator: str = HUMAN,
+        private: bool = True,
+        members: set[str] | None = None,
+        archived: bool = False,
+        topic: str = "",
+    ) -> str:
+        """A channel as someone made it; `members` defaults to its creator and the bot."""
+        cid = f"C{next(self.ids):09d}"
+        people = members if members is not None else {creator, BOT_USER}
+        self.channels[cid] = Channel(cid, name, creator, private, archived, False, people, topic)
+        return cid
+
+    def fail(
+        self,
+        method: str,
+        *,
+        times: int = 1,
+        error: str | None = None,
+        status: int = 200,
+        retry_after: int = 0,
+    ) -> None:
+        """The next `times` calls of `method` fail: with Slack's `error` (HTTP 200), with
+        429 `ratelimited` and `Retry-After: retry_after`, or with a bare 500/503 page."""
+        code = error or ("ratelimited" if status == 429 else f"http_{status}")
+        queue = self._failures.setdefault(method, deque())
+        queue.extend(_Failure(status, code, retry_after) for _ in range(times))
+
+    # -- reading ---------------------------------------------------------------------------
+
+    def calls_to(self, method: str) -> list[Call]:
+        return [c for c in self.calls if c.method == method]
+
+    def counts(self) -> Counter[str]:
+        return Counter(c.method for c in self.calls)
+
+    def by_name(self, name: str) -> Channel | None:
+        return next((c for c in self.channels.values() if c.name == name), None)
+
+    def ts(self) -> str:
+        return f"{int(time.time())}.{next(self.ids):06d}"
+
+    # -- HTTP ------------------------------------------------------------------------------
+
+    @property
+    def app(self) -> Starlette:
+        return Starlette(routes=[Route("/api/{method}", self._endpoint, methods=["GET", "POST"])])
+
+    async def _endpoint(self, request: Request) -> Response:
+        method = request.path_params["method"]
+        args: Args = {}
+        try:
+            args = await _arguments(request)
+            queued = self._failures.get(method)
+            failure = queued.popleft() if queued else None
+            if failure is not None and failure.status != 200:
+                self.calls.append(Call(method, args, failure.status, failure.error))
+                return _http_failure(failure)
+            caller = self._authorise(request)
+            if failure is not None:
+                raise SlackError(failure.error)
+            handler = METHODS.get(method)
+            if handler is None:
+                raise SlackError("unknown_method")
+            reply = handler(self, caller, args)
+        except SlackError as refused:
+            self.calls.append(Call(method, args, 200, refused.reply["error"]))
+            return JSONResponse(refused.reply)  # Slack refuses with HTTP 200 and ok: false
+        self.calls.append(Call(method, args))
+        return JSONResponse({"ok": True, **reply})
+
+    def _authorise(self, request: Request) -> str:
+        scheme, _, token = request.headers.get("authorization", "").partition(" ")
+        if scheme != "Bearer" or not token.strip():
+            raise SlackError("not_authed")
+        user = self.tokens.get(token.strip())
+        if user is None:
+            raise SlackError("invalid_auth")
+        return user
+
+
+def _http_failure(failure: _Failure) -> Response:
+    if failure.status == 429:
+        headers = {"Retry-After": str(failure.retry_after)}
+        return JSONResponse({"ok": False, "error": "ratelimited"}, 429, headers)
+    return PlainTextResponse("Internal Server Error", failure.status)  # a proxy's page, not JSON
+
+
+async def _arguments(request: Request) -> Args:
+    """Query string and body merged, as Slack reads them: form-encoded or JSON."""
+    args: Args = dict(request.query_params)
+    body = await request.body()
+    kind = request.headers.get("content-type", "").split(";")[0].strip().lower()
+    if body and kind == "application/json":
+        try:
+            data: Any = json.loads(body)
+        except ValueError:
+            raise SlackError("invalid_json") from None
+        if not isinstance(data, dict):
+            raise SlackError("json_not_object")
+        args |= data
+    elif body and kind == "application/x-www-form-urlencoded":
+        args |= dict(parse_qsl(body.decode()))
+    elif body:
+        raise SlackError("invalid_form_data")
+    if isinstance(args.get("blocks"), str):  # form-encoded blocks are a JSON string
+        try:
+            args["blocks"] = json.loads(args["blocks"])
+        except ValueError:
+            raise SlackError("invalid_blocks_format") from None
+    return args
+
+
+@contextmanager
+def serve(fake: SlackApiFake) -> Iterator[SlackApiFake]:
+    """Serve the fake with uvicorn on a free 127.0.0.1 port in a daemon thread, until exit."""
+    sock = socket.socket()
+    sock.bind(("127.0.0.1", 0))
+    config = uvicorn.Config(
+        fake.app, lifespan="off", log_level="warning", timeout_graceful_shutdown=1
+    )
+    server = uvicorn.Server(config)
+    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 10
+    while not server.started and thread.is_alive() and time.monotonic() < deadline:
+        time.sleep(0.005)
+    try:
+        if not server.started:
+            raise RuntimeError("the Slack API fake did not start")
+        fake.base_url = f"http://127.0.0.1:{sock.getsockname()[1]}/api/"
+        yield fake
+    finally:
+        server.should_exit = True
+        thread.join(10)
+        sock.close()
