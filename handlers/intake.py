@@ -16,10 +16,10 @@ from sqlalchemy.exc import InterfaceError, OperationalError
 from starlette.requests import Request
 from starlette.responses import JSONResponse
 
-from bot.adapters.db.errors import ConcurrentUpdate, DatabaseUnavailable, DuplicateCase
+from bot.adapters.db.errors import DatabaseUnavailable
 from bot.bootstrap import Container
 from bot.domain.authorisation import SYSTEM
-from bot.domain.errors import DomainError, NotAuthorised
+from bot.domain.errors import Conflict, DomainError, NotAuthorised
 from bot.domain.notification import Notification
 from bot.logging import get_logger
 from bot.services.cases import Opened
@@ -105,12 +105,8 @@ def field_errors(err: ValidationError) -> list[dict[str, str | None]]:
 
 
 async def _open(container: Container, notification: Notification) -> Opened:
-    try:
-        return await container.services.open_case(notification=notification, actor=SYSTEM)
-    except DuplicateCase:
-        # Two deliveries of one notification raced on PostgreSQL and the other one won:
-        # asking again finds its case, so the caller still gets the idempotent answer.
-        return await container.services.open_case(notification=notification, actor=SYSTEM)
+    # open_case is idempotent on the notifier's reference, races included.
+    return await container.services.open_case(notification=notification, actor=SYSTEM)
 
 
 def _refusal(err: DomainError) -> JSONResponse:
@@ -118,7 +114,7 @@ def _refusal(err: DomainError) -> JSONResponse:
         return problem(403, err.message, error=err.code)
     if isinstance(err, DatabaseUnavailable):
         return problem(503, err.message, error=err.code)
-    if isinstance(err, DuplicateCase | ConcurrentUpdate):
+    if isinstance(err, Conflict):
         return problem(409, f"{err.message} Retrying is safe.", error=err.code)
     return problem(
         422, err.message, error=err.code, errors=[{"field": None, "message": err.message}]

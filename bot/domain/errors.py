@@ -29,6 +29,12 @@ class InvalidInput(DomainError):
     code = "invalid_input"
 
 
+class Conflict(DomainError):
+    """Someone else changed the same thing at the same moment; trying again is safe."""
+
+    code = "conflict"
+
+
 class PersonalDataRefused(DomainError):
     """Text bound for a name, topic, subject or log looked like personal data."""
 

@@ -27,6 +27,15 @@ class Notification(BaseModel):
     family_names: tuple[str, ...] = ()
     dates_of_birth: tuple[date, ...] = ()
 
+    @field_validator("notified_on", "dates_of_birth", mode="before")
+    @classmethod
+    def _dates_are_written_as_dates(cls, value: object) -> object:
+        """Refuse numbers: pydantic would read 1797552000 as a Unix timestamp."""
+        values = value if isinstance(value, list | tuple) else [value]
+        if any(isinstance(v, int | float) and not isinstance(v, bool) for v in values):
+            raise ValueError("write dates as YYYY-MM-DD")
+        return value
+
     @field_validator("agencies")
     @classmethod
     def _distinct(cls, value: tuple[str, ...]) -> tuple[str, ...]:

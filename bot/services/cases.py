@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from bot.domain.authorisation import Operation, authorise
 from bot.domain.cases import Case, parse_ref
 from bot.domain.directory import Partner, Role
-from bot.domain.errors import InvalidInput
+from bot.domain.errors import Conflict, InvalidInput
 from bot.domain.notification import Notification
 from bot.domain.sensitivity import CaseSubject
 from bot.domain.stages import START, Action
@@ -53,6 +53,16 @@ def case_members(ctx: ServiceContext, agencies: tuple[str, ...]) -> frozenset[st
 
 
 async def open_case(ctx: ServiceContext, *, notification: Notification, actor: str) -> Opened:
+    """Open the case, or return the one already opened for this notification."""
+    try:
+        return await _open_case(ctx, notification=notification, actor=actor)
+    except Conflict:
+        # Two deliveries of one notification raced and the other won: asking again finds
+        # its case, so every caller (webhook, slash command) gets the idempotent answer.
+        return await _open_case(ctx, notification=notification, actor=actor)
+
+
+async def _open_case(ctx: ServiceContext, *, notification: Notification, actor: str) -> Opened:
     authorise(ctx.directory, actor, Operation.OPEN_CASE)
     unknown = [a for a in notification.agencies if ctx.directory.agency(a) is None]
     if unknown:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bot.domain.errors import DomainError
+from bot.domain.errors import Conflict, DomainError
 
 
 class DatabaseUnavailable(DomainError):
@@ -17,11 +17,11 @@ class SchemaOutOfDate(DomainError):
     code = "schema_out_of_date"
 
 
-class ConcurrentUpdate(DomainError):
+class ConcurrentUpdate(Conflict):
     """Someone else saved the case after we read it (optimistic concurrency)."""
 
     code = "concurrent_update"
 
 
-class DuplicateCase(DomainError):
+class DuplicateCase(Conflict):
     code = "duplicate_case"
