@@ -1,9 +1,9 @@
 """What a running server talks to (chat, calendar, mail), and `rrbot serve` itself.
 
-Until the Slack and Microsoft Graph adapters land, the server uses the console chat and mail
-(what each person would see, printed) and an in-memory calendar. The real adapters plug in
-HERE, chosen from Settings (SLACK_BOT_TOKEN, GRAPH_*); `bootstrap.build` stays unaware of
-which ones were picked.
+Chat is Slack when SLACK_BOT_TOKEN is set (SLACK_API_URL points it elsewhere), else the
+console. Until the Microsoft Graph adapters land, mail goes to the console and meetings to an
+in-memory calendar. Adapters are chosen HERE from Settings; `bootstrap.build` stays unaware
+of which ones were picked.
 """
 
 from __future__ import annotations
@@ -14,6 +14,7 @@ from collections.abc import Callable
 from bot.bootstrap import Container, build
 from bot.config import Settings
 from bot.logging import get_logger
+from bot.ports import Chat
 
 log = get_logger(__name__)
 GRACEFUL_SHUTDOWN_S = 10  # requests in flight get this long after SIGTERM
@@ -34,16 +35,21 @@ async def build_for_serving(
 
     directory = load_directory(settings.directory)
     transcript = Transcript(sink=out)
-    # Slack adapter goes here: `SlackChat(...)` when settings.slack_bot_token is set.
-    chat = ConsoleChat(directory, transcript)
+    chat: Chat = ConsoleChat(directory, transcript)
+    if settings.slack_bot_token is not None:
+        from bot.adapters.slack.chat import SlackChat
+        from bot.adapters.slack.client import make_web_client
+
+        token = settings.slack_bot_token.get_secret_value()
+        chat = SlackChat(make_web_client(token, settings.slack_api_url))
     # Graph adapters go here: `GraphCalendar(...)` / `GraphMail(...)` when GRAPH_* are set.
     calendar = InMemoryCalendar()
     mail = ConsoleMail(directory, transcript)
-    if settings.slack_bot_token is not None or settings.graph_client_id is not None:
+    if settings.graph_client_id is not None:
         log.warning(
             "adapters_not_available",
-            detail="Slack/Graph settings are present but this build has no such adapters;"
-            " chat and mail go to the console, meetings to an in-memory calendar.",
+            detail="Graph settings are present but this build has no Graph adapter yet;"
+            " mail goes to the console, meetings to an in-memory calendar.",
         )
     return await build(settings, chat=chat, calendar=calendar, mail=mail)
 
@@ -69,7 +75,8 @@ async def serve(settings: Settings, *, host: str, port: int) -> None:
         server_header=False,
         timeout_graceful_shutdown=GRACEFUL_SHUTDOWN_S,
     )
-    print(f"rrbot serving on http://{host}:{port} (chat: console)", file=sys.stderr, flush=True)
+    chat = "slack" if settings.slack_bot_token is not None else "console"
+    print(f"rrbot serving on http://{host}:{port} (chat: {chat})", file=sys.stderr, flush=True)
     try:
         await uvicorn.Server(config).serve()
     finally:
