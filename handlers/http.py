@@ -2,7 +2,7 @@
 
 `create_app(factory)` builds the container once in the lifespan and hands it to every request
 through the lifespan state (`request.state.container`); tests pass a factory of their own.
-The Slack events endpoint is added by the Slack surface.
+`/slack/events` hands Slack's requests to the bolt app when Slack is configured.
 """
 
 from __future__ import annotations
@@ -113,12 +113,29 @@ async def readyz(request: Request) -> JSONResponse:
     return JSONResponse({"status": "ok"})
 
 
+def _slack_handler(container: Container) -> Any:
+    from handlers.slack.app import slack_handler  # slack-bolt only when serving
+
+    return slack_handler(container)
+
+
+async def slack_events(request: Request) -> Response:
+    """Slash commands, interactions and events; bolt checks the v0 signature and timestamp."""
+    handler = request.state.slack
+    if handler is None:
+        return problem(
+            404, "Slack is not configured: set SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET."
+        )
+    response: Response = await handler.handle(request)
+    return response
+
+
 def create_app(container_factory: ContainerFactory) -> Starlette:
     @asynccontextmanager
     async def lifespan(_app: Starlette) -> AsyncIterator[dict[str, Any]]:
         container = await container_factory()
         try:
-            yield {"container": container}
+            yield {"container": container, "slack": _slack_handler(container)}
         finally:
             await container.aclose()
 
@@ -127,6 +144,7 @@ def create_app(container_factory: ContainerFactory) -> Starlette:
         Route("/readyz", readyz, methods=["GET"]),
         Route("/notifications", receive_notification, methods=["POST"]),
         Route("/openapi.json", serve_document, methods=["GET"]),
+        Route("/slack/events", slack_events, methods=["POST"]),
     ]
     return Starlette(
         routes=routes,

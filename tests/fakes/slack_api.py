@@ -70,6 +70,7 @@ class SlackApiFake:
         self.ims: dict[str, str] = {}  # user id -> DM channel id
         self.ids = itertools.count(1)
         self._failures: dict[str, deque[_Failure]] = {}
+        self.responses: list[dict[str, Any]] = []  # what was posted to response_urls
 
     # -- knobs -----------------------------------------------------------------------------
 
@@ -129,7 +130,22 @@ class SlackApiFake:
 
     @property
     def app(self) -> Starlette:
-        return Starlette(routes=[Route("/api/{method}", self._endpoint, methods=["GET", "POST"])])
+        return Starlette(
+            routes=[
+                Route("/api/{method}", self._endpoint, methods=["GET", "POST"]),
+                Route("/response/{key}", self._response_url, methods=["POST"]),
+            ]
+        )
+
+    def response_url(self, key: str = "1") -> str:
+        """Where Slack would let the app answer a slash command (hooks.slack.com)."""
+        return f"{self.base_url.removesuffix('api/')}response/{key}"
+
+    async def _response_url(self, request: Request) -> Response:
+        self.responses.append(
+            {"key": request.path_params["key"], **json.loads(await request.body())}
+        )
+        return PlainTextResponse("ok")
 
     async def _endpoint(self, request: Request) -> Response:
         method = request.path_params["method"]

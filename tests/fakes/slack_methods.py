@@ -96,6 +96,25 @@ def conversations_list(fake: SlackApiFake, caller: str, args: Args) -> Reply:
     }
 
 
+@method("users.info")
+def users_info(fake: SlackApiFake, caller: str, args: Args) -> Reply:
+    required(args, "user")
+    uid = str(args["user"])
+    email = next((e for e, u in fake.emails.items() if u == uid), None)
+    if email is None:
+        raise SlackError("user_not_found")
+    profile = {"email": email, "real_name": "", "display_name": ""}
+    return {
+        "user": {
+            "id": uid,
+            "team_id": "T0EXAMPLE1",
+            "deleted": uid in fake.deleted,
+            "is_bot": False,
+            "profile": profile,
+        }
+    }
+
+
 @method("users.lookupByEmail")
 def users_lookup_by_email(fake: SlackApiFake, caller: str, args: Args) -> Reply:
     required(args, "email")

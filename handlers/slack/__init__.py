@@ -1,0 +1,1 @@
+"""The Slack surface: slack-bolt listeners, each with `register(app, container)`."""
