@@ -113,20 +113,20 @@ async def readyz(request: Request) -> JSONResponse:
     return JSONResponse({"status": "ok"})
 
 
-def _slack_handler(container: Container) -> Any:
-    from handlers.slack.app import slack_handler  # slack-bolt only when serving
+def _slack_surface(container: Container) -> Any:
+    from handlers.slack.app import slack_surface  # slack-bolt only when serving
 
-    return slack_handler(container)
+    return slack_surface(container)
 
 
 async def slack_events(request: Request) -> Response:
     """Slash commands, interactions and events; bolt checks the v0 signature and timestamp."""
-    handler = request.state.slack
-    if handler is None:
+    slack = request.state.slack
+    if slack is None:
         return problem(
             404, "Slack is not configured: set SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET."
         )
-    response: Response = await handler.handle(request)
+    response: Response = await slack.handler.handle(request)
     return response
 
 
@@ -134,9 +134,12 @@ def create_app(container_factory: ContainerFactory) -> Starlette:
     @asynccontextmanager
     async def lifespan(_app: Starlette) -> AsyncIterator[dict[str, Any]]:
         container = await container_factory()
+        slack = _slack_surface(container)
         try:
-            yield {"container": container, "slack": _slack_handler(container)}
+            yield {"container": container, "slack": slack}
         finally:
+            if slack is not None:
+                await slack.aclose()
             await container.aclose()
 
     routes = [

@@ -2,17 +2,32 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from slack_bolt.adapter.starlette.async_handler import AsyncSlackRequestHandler
 from slack_bolt.async_app import AsyncApp
 
 from bot.adapters.slack.client import make_web_client
 from bot.bootstrap import Container
 from handlers.slack import commands
+from handlers.slack.after_ack import AfterAck
+from handlers.slack.answers import Answers
 from handlers.slack.people import SlackPeople
 
 
-def slack_handler(container: Container) -> AsyncSlackRequestHandler | None:
-    """The /slack/events handler, or None when Slack is not configured."""
+@dataclass
+class SlackSurface:
+    handler: AsyncSlackRequestHandler
+    answers: Answers
+    later: AfterAck
+
+    async def aclose(self) -> None:
+        await self.later.aclose()
+        await self.answers.aclose()
+
+
+def slack_surface(container: Container) -> SlackSurface | None:
+    """The /slack/events handler and what it holds open, or None without Slack settings."""
     settings = container.settings
     if settings.slack_bot_token is None or settings.slack_signing_secret is None:
         return None
@@ -23,6 +38,6 @@ def slack_handler(container: Container) -> AsyncSlackRequestHandler | None:
         # Answer Slack as soon as a listener acks; the work carries on after.
         process_before_response=False,
     )
-    people = SlackPeople(client)
-    commands.register(app, container, people)
-    return AsyncSlackRequestHandler(app)
+    answers, later = Answers(), AfterAck()
+    commands.register(app, container, SlackPeople(client), answers, later)
+    return SlackSurface(AsyncSlackRequestHandler(app), answers, later)

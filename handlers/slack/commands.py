@@ -9,11 +9,13 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from slack_bolt.async_app import AsyncAck, AsyncApp, AsyncRespond
+from slack_bolt.async_app import AsyncAck, AsyncApp
 
 from bot.bootstrap import Container
 from bot.logging import get_logger
 from handlers.console import ConsoleCommands
+from handlers.slack.after_ack import AfterAck
+from handlers.slack.answers import Answers
 from handlers.slack.people import SlackPeople
 
 log = get_logger(__name__)
@@ -24,22 +26,25 @@ NO_EMAIL = (
 )
 
 
-def register(app: AsyncApp, container: Container, people: SlackPeople) -> None:
+def register(
+    app: AsyncApp, container: Container, people: SlackPeople, answers: Answers, later: AfterAck
+) -> None:
     commands = ConsoleCommands(container.services)
 
-    @app.command("/rapidreview")
-    async def rapidreview(ack: AsyncAck, body: dict[str, Any], respond: AsyncRespond) -> None:
-        await ack()
+    async def answer(body: dict[str, Any]) -> None:
+        url = str(body.get("response_url", ""))
         email = await people.email_of(str(body.get("user_id", "")))
         if email is None:
-            await respond(text=NO_EMAIL, response_type="ephemeral")
+            await answers.send(url, NO_EMAIL)
             return
         channel = str(body.get("channel_name", ""))
         in_case = channel.upper() if CASE_CHANNEL.match(channel) else None
-        reply = await commands.run(email, str(body.get("text", "")), channel_case=in_case)
-        log.info(
-            "slash_command",
-            command=str(body.get("text", "")).split(" ")[0][:20],
-            ok=not reply.startswith("Sorry"),
-        )
-        await respond(text=reply, response_type="ephemeral")
+        text = str(body.get("text", ""))
+        reply = await commands.run(email, text, channel_case=in_case)
+        log.info("slash_command", command=text.split(" ")[0][:20], ok=not reply.startswith("Sorry"))
+        await answers.send(url, reply)
+
+    @app.command("/rapidreview")
+    async def rapidreview(ack: AsyncAck, body: dict[str, Any]) -> None:
+        await ack()
+        later.submit(lambda: answer(body))
