@@ -15,7 +15,7 @@ from bot.domain.notification import Notification
 from bot.domain.requests import ReturnKind
 from bot.services.facade import Services
 from bot.services.submission import panel_document
-from handlers.console import ConsoleCommands
+from handlers.text_commands import TextCommands
 
 Step = Callable[[], Awaitable[None]]
 
@@ -45,7 +45,7 @@ class Story:
     ) -> None:
         self.s, self.calendar, self.say, self.notified = services, calendar, say, notified
         self.ctx = services.ctx
-        self.commands = ConsoleCommands(services)
+        self.commands = TextCommands(services)
         self.events: list[Event] = []
         self.ref = ""
         self.deciders: list[str] = []

@@ -13,10 +13,10 @@ from slack_bolt.async_app import AsyncAck, AsyncApp
 
 from bot.bootstrap import Container
 from bot.logging import get_logger
-from handlers.console import ConsoleCommands
 from handlers.slack.after_ack import AfterAck
 from handlers.slack.answers import Answers
 from handlers.slack.people import SlackPeople
+from handlers.text_commands import TextCommands
 
 log = get_logger(__name__)
 CASE_CHANNEL = re.compile(r"^[a-z]{2,8}-rr-\d{4}-\d{3,}$")
@@ -29,7 +29,7 @@ NO_EMAIL = (
 def register(
     app: AsyncApp, container: Container, people: SlackPeople, answers: Answers, later: AfterAck
 ) -> None:
-    commands = ConsoleCommands(container.services)
+    commands = TextCommands(container.services)
 
     async def answer(body: dict[str, Any]) -> None:
         url = str(body.get("response_url", ""))

@@ -1,4 +1,5 @@
-"""Run `/rapidreview` commands typed at the console: parse, call one service, render."""
+"""`/rapidreview` commands as text, for every surface (Slack, the console): parse, call one
+service, render."""
 
 from __future__ import annotations
 
@@ -13,8 +14,8 @@ from handlers.commands import SUBCOMMANDS, Command, help_text, parse
 from handlers.render import render_quorum, render_slots, render_status
 
 
-class ConsoleCommands:
-    """The console surface: the same commands a chair types in chat, answered in text."""
+class TextCommands:
+    """The commands a chair types, answered in text; Slack and the console wrap the answer."""
 
     def __init__(self, services: Services) -> None:
         self.services = services

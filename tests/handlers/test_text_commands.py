@@ -7,7 +7,7 @@ import pytest
 from bot.domain.errors import InvalidInput
 from bot.domain.requests import ReturnKind
 from handlers.commands import parse
-from handlers.console import ConsoleCommands
+from handlers.text_commands import TextCommands
 from tests.support.world import CHAIR, GP_SPOC, LA_SPOC, OFFICER, World
 
 
@@ -36,7 +36,7 @@ def test_new_refuses_an_impossible_date() -> None:
 
 
 async def test_a_chair_opens_and_schedules_a_case_from_the_console(world: World) -> None:
-    console = ConsoleCommands(world.services)
+    console = TextCommands(world.services)
     reply = await console.run(OFFICER, "new LA-9 2026-12-18 la,police,icb")
     assert reply == "Case opened LLR-RR-2026-001."
     await world.services.send_information_requests(case_ref="LLR-RR-2026-001", actor=OFFICER)
@@ -46,25 +46,25 @@ async def test_a_chair_opens_and_schedules_a_case_from_the_console(world: World)
 
 
 async def test_an_unknown_case_reference_is_its_own_answer(world: World) -> None:
-    reply = await ConsoleCommands(world.services).run(CHAIR, "status LLR-RR-2026-999")
+    reply = await TextCommands(world.services).run(CHAIR, "status LLR-RR-2026-999")
     assert reply == "Sorry: No case with reference LLR-RR-2026-999."
 
 
 async def test_a_person_without_the_role_is_told_so(world: World) -> None:
     ref = await world.open_with_requests()
-    reply = await ConsoleCommands(world.services).run(LA_SPOC, f"schedule {ref}")
+    reply = await TextCommands(world.services).run(LA_SPOC, f"schedule {ref}")
     assert reply.startswith("Sorry: Only a business officer or chair or partnership manager")
 
 
 async def test_booking_before_scheduling_says_what_to_do(world: World) -> None:
     ref = await world.open_with_requests()
-    reply = await ConsoleCommands(world.services).run(CHAIR, f"book {ref} 1")
+    reply = await TextCommands(world.services).run(CHAIR, f"book {ref} 1")
     assert reply == f"Sorry: Run /rapidreview schedule {ref} first, then book a slot number."
 
 
 async def test_chase_lists_the_outstanding_then_chases_one_at_once(world: World) -> None:
     ref = await world.open_with_requests()
-    console = ConsoleCommands(world.services)
+    console = TextCommands(world.services)
     listing = await console.run(CHAIR, f"chase {ref}")
     assert listing.startswith("Outstanding: la, police, icb, gp, school.")
     assert await console.run(CHAIR, f"chase {ref} gp") == "Chased Dr Oli Danvers."
@@ -77,5 +77,5 @@ async def test_chasing_an_agency_that_returned_says_so(world: World) -> None:
     await world.services.record_return(
         case_ref=ref, agency="school", kind=ReturnKind.NIL, summary="", actor=OFFICER
     )
-    reply = await ConsoleCommands(world.services).run(CHAIR, f"chase {ref} school")
+    reply = await TextCommands(world.services).run(CHAIR, f"chase {ref} school")
     assert reply.startswith("Sorry: Northfield Primary School already returned its information")
