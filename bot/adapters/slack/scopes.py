@@ -1,0 +1,29 @@
+"""Every Slack Web API method the bot calls, and the bot-token scope it needs.
+
+The manifest (deploy/slack-manifest.yaml) asks for exactly these scopes; a test checks both
+that the manifest matches and that the bot calls no method missing from this table.
+"""
+
+from __future__ import annotations
+
+SCOPE_OF_METHOD: dict[str, str | None] = {
+    "auth.test": None,  # any token
+    "conversations.create": "groups:write",  # private channels only
+    "conversations.invite": "groups:write",
+    "conversations.setTopic": "groups:write",
+    "conversations.list": "groups:read",  # finding our own channel after name_taken
+    "conversations.open": "im:write",
+    "users.lookupByEmail": "users:read.email",
+    "users.info": "users:read",  # with users:read.email, the profile's email
+    "chat.postMessage": "chat:write",
+    "chat.update": "chat:write",
+    "pins.add": "pins:write",
+}
+
+SLASH_COMMAND_SCOPE = "commands"
+
+
+def bot_scopes() -> set[str]:
+    needed = {scope for scope in SCOPE_OF_METHOD.values() if scope is not None}
+    # users.lookupByEmail and users.info's email field need both user scopes.
+    return needed | {"users:read", "users:read.email", SLASH_COMMAND_SCOPE}
