@@ -5,13 +5,22 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import timedelta
 
-from bot.domain.errors import DomainError
+from bot.domain.errors import (
+    IllegalTransition,
+    InvalidInput,
+    NotAuthorised,
+    NotFound,
+    PersonalDataRefused,
+)
 from bot.domain.outbox import DueAction, Outcome
 from bot.domain.playbook import ChaseStepKind
 from bot.logging import get_logger
 from bot.services.facade import Services
 
 log = get_logger(__name__)
+# Refusals a retry cannot change; anything else (chat or calendar down, a database hiccup,
+# a rate limit outlasting its retries) is tried again later.
+NEVER_SUCCEEDS = (IllegalTransition, InvalidInput, NotAuthorised, NotFound, PersonalDataRefused)
 LEASE = timedelta(minutes=5)
 MAX_BACKOFF = timedelta(hours=1)
 
@@ -36,7 +45,10 @@ async def _perform(services: Services, action: DueAction) -> tuple[Outcome, str]
             step=ChaseStepKind(action.payload["step"]),
         )
         return (Outcome.DONE if result.sent else Outcome.DROPPED), result.reason
-    raise DomainError(f"no handler for due action kind '{action.kind}'")
+    if action.kind == "open_channel" and action.case_ref:
+        case = await services.open_channel(case_ref=action.case_ref)
+        return Outcome.DONE, f"channel {case.channel}"
+    raise InvalidInput(f"no handler for due action kind '{action.kind}'")
 
 
 async def run_due(services: Services, *, worker: str, limit: int = 100) -> list[Ran]:
@@ -49,7 +61,7 @@ async def run_due(services: Services, *, worker: str, limit: int = 100) -> list[
         assert action.id is not None
         try:
             outcome, note = await _perform(services, action)
-        except DomainError as err:  # it can never succeed (e.g. unknown kind): keep the reason
+        except NEVER_SUCCEEDS as err:  # retrying cannot help: keep the reason, drop it
             outcome, note = Outcome.DROPPED, err.message
         except Exception as err:  # an outside call failed: try again later
             async with ctx.uow() as uow:

@@ -14,6 +14,7 @@ from bot.domain.stages import START, Action
 from bot.domain.timetable import Timetable
 from bot.logging import forget_case_subject, get_logger, register_case_subject
 from bot.services.change import announce, change_case
+from bot.services.channel import channel_failed, open_channel
 from bot.services.context import ServiceContext
 
 log = get_logger(__name__)
@@ -92,8 +93,7 @@ async def _open_case(ctx: ServiceContext, *, notification: Notification, actor: 
             external_ref=notification.external_ref,
         )
         register_case_subject(ref, case.subject)  # before any write: drivers log at DEBUG
-        guard = ctx.guard(case)
-        channel_name = guard.check(case.ref.lower(), "channel name")
+        ctx.guard(case).check(case.ref.lower(), "channel name")
         await uow.cases.add(case)
         await ctx.audit(
             uow,
@@ -104,31 +104,11 @@ async def _open_case(ctx: ServiceContext, *, notification: Notification, actor: 
         )
         await uow.commit()
     log.info("case_opened", case_ref=ref, track=case.track.value, agencies=len(case.agencies))
-    case.channel = await ctx.chat.open_case_channel(
-        case_ref=channel_name, members=sorted(case.members), topic=ctx.topic(case)
-    )
-    async with ctx.uow() as uow:
-        stored = await uow.cases.get(ref)
-        stored.channel = case.channel
-        await uow.cases.save(stored)
-        await ctx.audit(
-            uow,
-            actor=actor,
-            action="channel_opened",
-            case_ref=ref,
-            detail={"channel": case.channel, "members": len(case.members)},
-        )
-        await uow.commit()
-    timetable = ctx.timetable(stored)
-    lines = [f"{m.due:%a %d %b}  day {m.day:>2}  {m.title}" for m in timetable.milestones]
-    earliest, latest = timetable.meeting_window
-    lines.append(f"Meeting window: {earliest:%a %d %b} to {latest:%a %d %b}.")
-    await ctx.chat.post(
-        channel=stored.channel,
-        text=f"Case {ref} opened ({ctx.playbook.name}). Timetable:\n" + "\n".join(lines),
-    )
-    await ctx.chat.update_case_card(channel=stored.channel, card=ctx.card(stored))
-    return Opened(stored, created=True)
+    try:
+        case = await open_channel(ctx, case_ref=ref, actor=actor)
+    except Exception as err:  # chat is an outside call: the case must survive its failure
+        await channel_failed(ctx, case, err, actor=actor)
+    return Opened(case, created=True)
 
 
 async def get_status(ctx: ServiceContext, *, case_ref: str, actor: str) -> CaseStatus:

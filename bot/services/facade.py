@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from bot.domain.authorisation import SYSTEM
 from bot.domain.cases import Case
 from bot.domain.decision import DecisionRecord
 from bot.domain.meeting import Meeting, Response
@@ -13,6 +14,7 @@ from bot.domain.slots import RankedSlot
 from bot.services import (
     attendance,
     cases,
+    channel,
     chasing,
     decisions,
     meetings,
@@ -31,6 +33,9 @@ class Services:
 
     async def open_case(self, *, notification: Notification, actor: str) -> cases.Opened:
         return await cases.open_case(self.ctx, notification=notification, actor=actor)
+
+    async def open_channel(self, *, case_ref: str) -> Case:
+        return await channel.open_channel(self.ctx, case_ref=case_ref, actor=SYSTEM)
 
     async def status(self, *, case_ref: str, actor: str) -> cases.CaseStatus:
         return await cases.get_status(self.ctx, case_ref=case_ref, actor=actor)

@@ -75,6 +75,9 @@ class ConsoleChat:
         self.transcript.add(Delivered("dm", to, text), f"  DM to {self._who(to)}:\n{_indent(text)}")
         return f"msg-{next(self._ids)}"
 
+    async def missing_members(self, *, channel: str) -> tuple[str, ...]:
+        return ()  # everyone is "in" the console
+
     async def set_topic(self, *, channel: str, topic: str) -> None:
         self.transcript.add(Delivered("topic", channel, topic), f"  {channel}  topic: {topic}")
 

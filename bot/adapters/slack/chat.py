@@ -77,12 +77,21 @@ class SlackChat:
         self._me: str | None = None  # the bot's own user id, read on a name collision
         self._lookups = asyncio.Semaphore(LOOKUPS_AT_ONCE)
         self.last_open: OpenedChannel | None = None
+        self._missing: dict[str, tuple[str, ...]] = {}  # channel id -> emails left out
 
     # -- the port --------------------------------------------------------------------------
 
     async def open_case_channel(self, *, case_ref: str, members: Sequence[str], topic: str) -> str:
-        self.last_open = await self.open_channel(case_ref=case_ref, members=members, topic=topic)
-        return self.last_open.channel_id
+        self.last_open = opened = await self.open_channel(
+            case_ref=case_ref, members=members, topic=topic
+        )
+        self._missing[opened.channel_id] = opened.not_found + tuple(
+            email for email, _code in opened.not_invited
+        )
+        return opened.channel_id
+
+    async def missing_members(self, *, channel: str) -> tuple[str, ...]:
+        return self._missing.get(channel, ())
 
     async def post(self, *, channel: str, text: str) -> str:
         reply = await call(

@@ -29,3 +29,6 @@ async def test_a_notification_opens_a_private_case_channel_in_slack(
     assert len(channel.members) >= 10  # the office, the partners and the involved SPOCs
     assert len(slack_api.pins[channel.id]) == 1  # one case card, pinned
     assert slack_api.counts()["conversations.create"] == 1
+    posts = [str(c.args.get("text", "")) for c in slack_api.calls_to("chat.postMessage")]
+    (missing,) = [p for p in posts if "Not in this channel" in p]
+    assert "Dr Oli Danvers" in missing  # the GP is not in the workspace; the chair is told
