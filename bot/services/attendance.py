@@ -4,13 +4,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from bot.domain.authorisation import Operation, authorise
-from bot.domain.cases import parse_ref
+from bot.domain.authorisation import Operation
 from bot.domain.errors import InvalidInput
 from bot.domain.meeting import Meeting, Response
 from bot.domain.quorum import QuorumResult, Roster, evaluate
 from bot.domain.stages import Action
-from bot.services.change import announce, change_case
+from bot.services.change import announce, change_case, read_case
 from bot.services.context import ServiceContext
 from bot.services.meetings import booked
 
@@ -84,9 +83,7 @@ async def invite_deputy(ctx: ServiceContext, *, case_ref: str, principal: str, a
     if agency is None or agency.deputy is None:
         raise InvalidInput(f"{ctx.name(principal)} has no named deputy in the directory.")
     deputy = agency.deputy
-    async with ctx.uow() as uow:
-        current = await uow.cases.get(parse_ref(case_ref))
-    authorise(ctx.directory, actor, Operation.SCHEDULE, current)
+    current = await read_case(ctx, case_ref, actor=actor, operation=Operation.SCHEDULE)
     # Outside any transaction; adding someone already invited changes nothing.
     await ctx.calendar.add_attendee(event_id=booked(current).event_id, email=deputy)
     async with change_case(ctx, case_ref, actor=actor, operation=Operation.SCHEDULE) as change:
@@ -138,7 +135,5 @@ async def record_attendance(
 
 
 async def check_quorum(ctx: ServiceContext, *, case_ref: str, actor: str) -> QuorumResult:
-    async with ctx.uow() as uow:
-        case = await uow.cases.get(parse_ref(case_ref))
-    authorise(ctx.directory, actor, Operation.VIEW_CASE, case)
+    case = await read_case(ctx, case_ref, actor=actor, operation=Operation.VIEW_CASE)
     return expected_quorum(ctx, booked(case))

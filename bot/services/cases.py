@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from bot.domain.authorisation import Operation, authorise
-from bot.domain.cases import Case, parse_ref
+from bot.domain.cases import Case
 from bot.domain.directory import Partner, Role
 from bot.domain.errors import Conflict, InvalidInput
 from bot.domain.notification import Notification
@@ -13,7 +13,7 @@ from bot.domain.sensitivity import CaseSubject
 from bot.domain.stages import START, Action
 from bot.domain.timetable import Timetable
 from bot.logging import forget_case_subject, get_logger, register_case_subject
-from bot.services.change import announce, change_case
+from bot.services.change import announce, change_case, read_case
 from bot.services.channel import channel_failed, open_channel
 from bot.services.context import ServiceContext
 
@@ -112,9 +112,7 @@ async def _open_case(ctx: ServiceContext, *, notification: Notification, actor: 
 
 
 async def get_status(ctx: ServiceContext, *, case_ref: str, actor: str) -> CaseStatus:
-    async with ctx.uow() as uow:
-        case = await uow.cases.get(parse_ref(case_ref))
-    authorise(ctx.directory, actor, Operation.VIEW_CASE, case)
+    case = await read_case(ctx, case_ref, actor=actor, operation=Operation.VIEW_CASE)
     return CaseStatus(case, ctx.timetable(case), ctx.day_of(case, ctx.today()))
 
 

@@ -29,6 +29,16 @@ class CaseChange:
         self.discarded = True
 
 
+async def read_case(
+    ctx: ServiceContext, case_ref: str, *, actor: str, operation: Operation
+) -> Case:
+    """A case to look at (or to check before an outside call), for someone allowed to."""
+    async with ctx.uow() as uow:
+        case = await uow.cases.get(parse_ref(case_ref))
+    authorise(ctx.directory, actor, operation, case)
+    return case
+
+
 @asynccontextmanager
 async def change_case(
     ctx: ServiceContext,

@@ -5,8 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
-from bot.domain.authorisation import Operation, authorise
-from bot.domain.cases import Case, parse_ref
+from bot.domain.authorisation import Operation
+from bot.domain.cases import Case
 from bot.domain.directory import Partner, Role
 from bot.domain.errors import InvalidInput
 from bot.domain.meeting import Meeting
@@ -19,7 +19,7 @@ from bot.domain.slots import (
     non_overlapping,
 )
 from bot.domain.stages import Action, next_stage
-from bot.services.change import announce, change_case
+from bot.services.change import announce, change_case, read_case
 from bot.services.context import ServiceContext
 
 STEP = timedelta(minutes=15)
@@ -64,9 +64,7 @@ async def find_meeting_slots(
     ctx: ServiceContext, *, case_ref: str, actor: str, limit: int = 5
 ) -> SlotOffer:
     """Rank slots in the meeting window still ahead; deputies are consulted only if needed."""
-    async with ctx.uow() as uow:
-        case = await uow.cases.get(parse_ref(case_ref))
-    authorise(ctx.directory, actor, Operation.SCHEDULE, case)
+    case = await read_case(ctx, case_ref, actor=actor, operation=Operation.SCHEDULE)
     rules = ctx.playbook.meeting
     timetable = ctx.timetable(case)
     days = [
@@ -124,9 +122,7 @@ async def book_meeting(
     The calendar call must not hold the database (SQLite's write lock, a PostgreSQL
     transaction); its deterministic transaction id makes a retried create the same event.
     """
-    async with ctx.uow() as uow:
-        case = await uow.cases.get(parse_ref(case_ref))
-    authorise(ctx.directory, actor, Operation.SCHEDULE, case)
+    case = await read_case(ctx, case_ref, actor=actor, operation=Operation.SCHEDULE)
     next_stage(case.ref, case.stage, Action.BOOK_MEETING)  # refuse early, before the invite
     window = ctx.playbook.meeting.window
     day = ctx.day_of(case, slot.start.astimezone(ctx.zone).date())
