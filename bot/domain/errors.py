@@ -35,6 +35,12 @@ class Conflict(DomainError):
     code = "conflict"
 
 
+class RecipientUnreachable(DomainError):
+    """Chat does not know this person (not in the workspace): reach them another way."""
+
+    code = "recipient_unreachable"
+
+
 class PersonalDataRefused(DomainError):
     """Text bound for a name, topic, subject or log looked like personal data."""
 

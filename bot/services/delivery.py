@@ -3,7 +3,11 @@
 from __future__ import annotations
 
 from bot.domain.cases import Case
+from bot.domain.errors import RecipientUnreachable
+from bot.logging import get_logger
 from bot.services.context import ServiceContext
+
+log = get_logger(__name__)
 
 
 def prefers_email(ctx: ServiceContext, email: str) -> bool:
@@ -14,7 +18,11 @@ def prefers_email(ctx: ServiceContext, email: str) -> bool:
 async def deliver_to_person(
     ctx: ServiceContext, case: Case, email: str, *, subject: str, text: str
 ) -> str:
-    if prefers_email(ctx, email):
-        safe_subject = ctx.safe(case, subject, "email subject")
-        return await ctx.mail.send(to=[email], subject=safe_subject, body=text)
-    return await ctx.chat.direct_message(to=email, text=text)
+    """A direct message, or an email (reference-only subject) for anyone chat cannot reach."""
+    if not prefers_email(ctx, email):
+        try:
+            return await ctx.chat.direct_message(to=email, text=text)
+        except RecipientUnreachable:
+            log.info("delivered_by_email_instead", case_ref=case.ref)
+    safe_subject = ctx.safe(case, subject, "email subject")
+    return await ctx.mail.send(to=[email], subject=safe_subject, body=text)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from bot.domain.errors import DomainError
+from bot.domain.errors import DomainError, RecipientUnreachable
 
 # Slack's codes are short snake_case words; anything else a server sends back is not repeated.
 _CODE = re.compile(r"[a-z0-9_.]{1,64}")
@@ -36,7 +36,7 @@ class ChatUnavailable(DomainError):
         return cls(method, "unreachable", f"Slack could not be reached for {method} ({reason})")
 
 
-class NotInWorkspace(ChatUnavailable):
+class NotInWorkspace(ChatUnavailable, RecipientUnreachable):
     """A direct message to someone Slack does not know by that email: reach them by email.
     The address is kept on the error for the caller, not put in its message."""
 
