@@ -43,6 +43,10 @@ class Chat(Protocol):
 
     async def update_case_card(self, *, channel: str, card: CaseCard) -> None: ...
 
+    async def mention(self, *, email: str, name: str) -> str:
+        """How to name someone in a message so that chat notifies them (`name` if it can't)."""
+        ...
+
     async def missing_members(self, *, channel: str) -> tuple[str, ...]:
         """Emails that opening `channel` could not invite (not in the workspace, refused)."""
         ...

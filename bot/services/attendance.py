@@ -54,7 +54,7 @@ async def record_response(
             f"\n  • {remedies[0]}",
         )
     if broke:
-        chairs = " ".join(f"@{ctx.name(c)}" for c in ctx.chairs())
+        chairs = await ctx.mentions(ctx.chairs())
         options = "\n".join(f"  • {r}" for r in remedies)
         await ctx.chat.post(
             channel=case.channel,

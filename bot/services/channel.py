@@ -53,7 +53,7 @@ async def open_channel(ctx: ServiceContext, *, case_ref: str, actor: str) -> Cas
     )
     missing = await ctx.chat.missing_members(channel=channel)
     if missing:
-        chairs = " ".join(f"@{ctx.name(c)}" for c in ctx.chairs())
+        chairs = await ctx.mentions(ctx.chairs())
         names = ", ".join(ctx.name(e) for e in missing)
         await ctx.chat.post(
             channel=channel,

@@ -101,7 +101,7 @@ async def _tell_ladder_targets(
     told: list[str] = []
     in_channel = [t for t in targets if t in _CHANNEL_AUDIENCES]
     if in_channel:  # one post in the case channel, mentioning everyone it is for
-        mentions = " ".join(f"@{ctx.name(e)}" for e in _audience_emails(ctx, in_channel))
+        mentions = await ctx.mentions(_audience_emails(ctx, in_channel))
         await ctx.chat.post(channel=case.channel, text=f"{mentions} {text}".strip())
         told.append("the case channel")
     for target in (t for t in targets if t not in _CHANNEL_AUDIENCES):

@@ -64,6 +64,10 @@ class ServiceContext:
     def name(self, email: str) -> str:
         return self.directory.display(email)
 
+    async def mentions(self, emails: list[str]) -> str:
+        """Names in a channel post that notify their people (Slack `<@U…>`)."""
+        return " ".join([await self.chat.mention(email=e, name=self.name(e)) for e in emails])
+
     def chairs(self) -> list[str]:
         return [p.email for p in self.directory.with_role(Role.CHAIR)]
 

@@ -75,6 +75,9 @@ class ConsoleChat:
         self.transcript.add(Delivered("dm", to, text), f"  DM to {self._who(to)}:\n{_indent(text)}")
         return f"msg-{next(self._ids)}"
 
+    async def mention(self, *, email: str, name: str) -> str:
+        return f"@{name}"
+
     async def missing_members(self, *, channel: str) -> tuple[str, ...]:
         return ()  # everyone is "in" the console
 

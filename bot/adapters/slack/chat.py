@@ -90,6 +90,11 @@ class SlackChat:
         )
         return opened.channel_id
 
+    async def mention(self, *, email: str, name: str) -> str:
+        """`<@U…>` notifies the person; someone Slack does not know keeps their plain name."""
+        user = await self._lookup(email)
+        return f"<@{user}>" if user else name
+
     async def missing_members(self, *, channel: str) -> tuple[str, ...]:
         return self._missing.get(channel, ())
 

@@ -32,3 +32,5 @@ async def test_a_notification_opens_a_private_case_channel_in_slack(
     posts = [str(c.args.get("text", "")) for c in slack_api.calls_to("chat.postMessage")]
     (missing,) = [p for p in posts if "Not in this channel" in p]
     assert "Dr Oli Danvers" in missing  # the GP is not in the workspace; the chair is told
+    chair = slack_api.emails["chris.lindqvist@partnership.example.org"]
+    assert missing.startswith(f"<@{chair}> ")  # a mention Slack turns into a notification
