@@ -30,14 +30,40 @@ class CaseCard:
     lines: tuple[str, ...]
 
 
+@dataclass(frozen=True, slots=True)
+class Button:
+    """A button under a message; chat hands `action` and `value` back when it is pressed."""
+
+    label: str
+    action: str  # what pressing it does, e.g. "submit_return"
+    value: str  # what it is about, e.g. "LLR-RR-2026-001|police"
+    primary: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class RequestThread:
+    """What a direct message asks for, kept with the message so that a reply typed (or a file
+    posted) in its thread can be recorded as that agency's return."""
+
+    case_ref: str
+    agency: str
+
+
 class Chat(Protocol):
     async def open_case_channel(
         self, *, case_ref: str, members: Sequence[str], topic: str
     ) -> str: ...
 
-    async def post(self, *, channel: str, text: str) -> str: ...
+    async def post(self, *, channel: str, text: str, buttons: Sequence[Button] = ()) -> str: ...
 
-    async def direct_message(self, *, to: str, text: str) -> str: ...
+    async def direct_message(
+        self,
+        *,
+        to: str,
+        text: str,
+        buttons: Sequence[Button] = (),
+        about: RequestThread | None = None,
+    ) -> str: ...
 
     async def set_topic(self, *, channel: str, topic: str) -> None: ...
 

@@ -106,7 +106,7 @@ def field_errors(err: ValidationError) -> list[dict[str, str | None]]:
 
 async def _open(container: Container, notification: Notification) -> Opened:
     # open_case is idempotent on the notifier's reference, races included.
-    return await container.services.open_case(notification=notification, actor=SYSTEM)
+    return await container.services.receive_notification(notification=notification, actor=SYSTEM)
 
 
 def _refusal(err: DomainError) -> JSONResponse:

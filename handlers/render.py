@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from bot.domain.quorum import QuorumResult
+from bot.domain.slots import RankedSlot
 from bot.services.cases import CaseStatus
 from bot.services.context import ServiceContext
 from bot.services.meetings import SlotOffer, slot_label
@@ -28,22 +29,29 @@ def render_status(ctx: ServiceContext, status: CaseStatus) -> str:
     return "\n".join(lines)
 
 
-def render_slots(ctx: ServiceContext, offer: SlotOffer) -> str:
+def slots_heading(offer: SlotOffer) -> list[str]:
     proposal = offer.proposal
     if not proposal.slots:
-        return "No slot fits inside working hours in the window."
+        return ["No slot fits inside working hours in the window."]
     lines = ["Meeting slots, best first (quorate, then most people free, then earliest):"]
     if offer.with_deputies:
         lines.append("No quorate slot with the principals alone; these include deputies.")
     if not proposal.any_quorate and proposal.explanation:
         lines.append(proposal.explanation)
-    for i, slot in enumerate(proposal.slots, start=1):
-        quorate = "quorate" if slot.quorum.met else "NOT quorate"
-        lines.append(
-            f"  {i}. {slot_label(ctx, slot.start, slot.day)}  {len(slot.free)} of"
-            f" {len(slot.free) + len(slot.busy)} free, {quorate}"
-        )
-    return "\n".join(lines)
+    return lines
+
+
+def slot_line(ctx: ServiceContext, number: int, slot: RankedSlot) -> str:
+    quorate = "quorate" if slot.quorum.met else "NOT quorate"
+    return (
+        f"{number}. {slot_label(ctx, slot.start, slot.day)}  {len(slot.free)} of"
+        f" {len(slot.free) + len(slot.busy)} free, {quorate}"
+    )
+
+
+def render_slots(ctx: ServiceContext, offer: SlotOffer) -> str:
+    slots = [f"  {slot_line(ctx, i, s)}" for i, s in enumerate(offer.proposal.slots, start=1)]
+    return "\n".join(slots_heading(offer) + slots)
 
 
 def render_quorum(result: QuorumResult) -> str:

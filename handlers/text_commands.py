@@ -10,6 +10,7 @@ from bot.domain.errors import DomainError, InvalidInput
 from bot.domain.notification import Notification
 from bot.services.facade import Services
 from bot.services.meetings import SlotOffer
+from bot.services.wording import plural
 from handlers.commands import SUBCOMMANDS, Command, help_text, parse
 from handlers.render import render_quorum, render_slots, render_status
 
@@ -36,7 +37,7 @@ class TextCommands:
                 return help_text()
             case "new":
                 their_ref, notified, agencies = cmd.args
-                opened = await s.open_case(
+                opened = await s.receive_notification(
                     notification=Notification(
                         external_ref=their_ref,
                         notified_on=date.fromisoformat(notified),
@@ -44,8 +45,14 @@ class TextCommands:
                     ),
                     actor=actor,
                 )
-                verb = "opened" if opened.created else "was already open as"
-                return f"Case {verb} {opened.case.ref}."
+                if not opened.created:
+                    return f"Case was already open as {opened.case.ref}."
+                sent = len(opened.case.requests)
+                return f"Case opened {opened.case.ref}." + (
+                    f" Information requests sent to {plural(sent, 'agency', 'agencies')}."
+                    if sent
+                    else ""
+                )
             case "status":
                 return render_status(s.ctx, await s.status(case_ref=ref, actor=actor))
             case "schedule":

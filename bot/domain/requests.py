@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from datetime import date
 from enum import StrEnum
@@ -31,6 +32,22 @@ class ReturnKind(StrEnum):
             "factual_summary": "factual summary",
             "nil": "nil return (no involvement)",
         }[self.value]
+
+
+_NIL = re.compile(r"(nil\b|no involvement\b|not known to (us|this agency|the agency)\b)")
+_SUMMARY = re.compile(r"factual summary\b")
+
+
+def reply_kind(text: str) -> ReturnKind:
+    """What a return typed in chat is, read from how it opens: "Nil return", "No
+    involvement" or "Not known to us" is a nil return, "Factual summary: ..." a factual
+    summary, and anything else (a file included) the agency's full return."""
+    opening = text.strip().lower().lstrip("*_> ")
+    if _NIL.match(opening):
+        return ReturnKind.NIL
+    if _SUMMARY.match(opening):
+        return ReturnKind.FACTUAL_SUMMARY
+    return ReturnKind.FULL
 
 
 _STATE_AFTER_STEP = {

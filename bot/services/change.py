@@ -30,12 +30,17 @@ class CaseChange:
 
 
 async def read_case(
-    ctx: ServiceContext, case_ref: str, *, actor: str, operation: Operation
+    ctx: ServiceContext,
+    case_ref: str,
+    *,
+    actor: str,
+    operation: Operation,
+    agency: str | None = None,
 ) -> Case:
     """A case to look at (or to check before an outside call), for someone allowed to."""
     async with ctx.uow() as uow:
         case = await uow.cases.get(parse_ref(case_ref))
-    authorise(ctx.directory, actor, operation, case)
+    authorise(ctx.directory, actor, operation, case, agency=agency)
     return case
 
 

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from bot.domain.cases import Case
 from bot.domain.errors import RecipientUnreachable
 from bot.logging import get_logger
+from bot.ports import Button, RequestThread
 from bot.services.context import ServiceContext
 
 log = get_logger(__name__)
@@ -16,12 +19,19 @@ def prefers_email(ctx: ServiceContext, email: str) -> bool:
 
 
 async def deliver_to_person(
-    ctx: ServiceContext, case: Case, email: str, *, subject: str, text: str
+    ctx: ServiceContext,
+    case: Case,
+    email: str,
+    *,
+    subject: str,
+    text: str,
+    buttons: Sequence[Button] = (),
+    about: RequestThread | None = None,
 ) -> str:
     """A direct message, or an email (reference-only subject) for anyone chat cannot reach."""
     if not prefers_email(ctx, email):
         try:
-            return await ctx.chat.direct_message(to=email, text=text)
+            return await ctx.chat.direct_message(to=email, text=text, buttons=buttons, about=about)
         except RecipientUnreachable:
             log.info("delivered_by_email_instead", case_ref=case.ref)
     safe_subject = ctx.safe(case, subject, "email subject")

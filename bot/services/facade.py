@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bot.domain.authorisation import SYSTEM
+from bot.domain.authorisation import Operation
 from bot.domain.cases import Case
 from bot.domain.decision import DecisionRecord
 from bot.domain.meeting import Meeting, Response
@@ -12,16 +12,18 @@ from bot.domain.quorum import QuorumResult
 from bot.domain.requests import InformationRequest, ReturnKind, ReturnRecorded
 from bot.domain.slots import RankedSlot
 from bot.services import (
+    arrival,
     attendance,
     cases,
-    channel,
     chasing,
     decisions,
     meetings,
+    presence,
     referrals,
     reports,
     requests,
 )
+from bot.services.change import read_case
 from bot.services.context import ServiceContext
 
 
@@ -34,8 +36,13 @@ class Services:
     async def open_case(self, *, notification: Notification, actor: str) -> cases.Opened:
         return await cases.open_case(self.ctx, notification=notification, actor=actor)
 
+    async def receive_notification(self, *, notification: Notification, actor: str) -> cases.Opened:
+        """Open the case and its channel, and send every agency its request."""
+        return await arrival.receive_notification(self.ctx, notification=notification, actor=actor)
+
     async def open_channel(self, *, case_ref: str) -> Case:
-        return await channel.open_channel(self.ctx, case_ref=case_ref, actor=SYSTEM)
+        """The outbox's retry of a channel chat refused; sends the requests once it opens."""
+        return await arrival.finish_opening(self.ctx, case_ref=case_ref)
 
     async def status(self, *, case_ref: str, actor: str) -> cases.CaseStatus:
         return await cases.get_status(self.ctx, case_ref=case_ref, actor=actor)
@@ -117,6 +124,18 @@ class Services:
             reasons=reasons,
             actor=actor,
         )
+
+    async def check(
+        self, *, case_ref: str, actor: str, operation: Operation, agency: str | None = None
+    ) -> Case:
+        """Refuse now (unknown case, not on it, no role) before a form is even opened."""
+        return await read_case(self.ctx, case_ref, actor=actor, operation=operation, agency=agency)
+
+    async def cases_of(self, *, email: str) -> list[presence.CaseAtAGlance]:
+        return await presence.cases_of(self.ctx, email)
+
+    async def someone_joined(self, *, channel: str, email: str | None) -> bool:
+        return await presence.someone_joined(self.ctx, channel=channel, email=email)
 
     async def timeliness(self) -> list[reports.CaseTimeliness]:
         return await reports.timeliness_report(self.ctx)

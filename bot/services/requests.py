@@ -8,6 +8,7 @@ from bot.domain.ladder import chase_key, plan_chases
 from bot.domain.outbox import DueAction
 from bot.domain.requests import InformationRequest, ReturnKind, ReturnRecorded
 from bot.domain.stages import Action, Stage
+from bot.ports import Button, RequestThread
 from bot.services.change import announce, change_case
 from bot.services.context import ServiceContext
 from bot.services.delivery import deliver_to_person
@@ -40,6 +41,14 @@ async def send_information_requests(
         change.record("requests_sent", agencies=list(case.agencies), due=due.isoformat())
     day = ctx.day_of(case, due)
     for request in case.requests.values():
+        by_email = request.delivery == "email"
+        how = (
+            "Reply to this email with your return, attaching any documents."
+            if by_email
+            else "Press *Submit return*, or reply in this thread (files welcome);"
+            " press *No involvement* if your agency had none."
+        )
+        value = f"{case.ref}|{request.agency}"
         await deliver_to_person(
             ctx,
             case,
@@ -49,8 +58,14 @@ async def send_information_requests(
                 f"Information request for {case.ref} ({ctx.agency_name(request.agency)}).\n"
                 f"Please return the reply template by {due:%A %d %B %Y} (working day {day}):"
                 " a full information return, a factual summary if your involvement was"
-                " limited, or a nil return if you had none. Please also secure your records."
+                " limited, or a nil return if you had none. Please also secure your records.\n"
+                + how
             ),
+            buttons=(
+                Button("Submit return", "submit_return", value, primary=True),
+                Button("No involvement", "no_involvement", value),
+            ),
+            about=RequestThread(case.ref, request.agency),
         )
     await announce(
         ctx,

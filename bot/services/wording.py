@@ -3,5 +3,5 @@
 from __future__ import annotations
 
 
-def plural(n: int, unit: str) -> str:
-    return f"{n} {unit}{'' if n == 1 else 's'}"
+def plural(n: int, unit: str, units: str | None = None) -> str:
+    return f"{n} {unit if n == 1 else units or unit + 's'}"

@@ -9,9 +9,10 @@ from slack_bolt.async_app import AsyncApp
 
 from bot.adapters.slack.client import make_web_client
 from bot.bootstrap import Container
-from handlers.slack import commands
+from handlers.slack import commands, interactions
 from handlers.slack.after_ack import AfterAck
 from handlers.slack.answers import Answers
+from handlers.slack.interactions import Interactions
 from handlers.slack.people import SlackPeople
 
 
@@ -38,6 +39,8 @@ def slack_surface(container: Container) -> SlackSurface | None:
         # Answer Slack as soon as a listener acks; the work carries on after.
         process_before_response=False,
     )
-    answers, later = Answers(), AfterAck()
-    commands.register(app, container, SlackPeople(client), answers, later)
+    answers, later, people = Answers(), AfterAck(), SlackPeople(client)
+    acting = Interactions(container, client, people, answers, later)
+    commands.register(app, container, people, answers, later, acting)
+    interactions.register(app, acting)
     return SlackSurface(AsyncSlackRequestHandler(app), answers, later)

@@ -71,6 +71,21 @@ class SlackApiFake:
         self.ids = itertools.count(1)
         self._failures: dict[str, deque[_Failure]] = {}
         self.responses: list[dict[str, Any]] = []  # what was posted to response_urls
+        self.triggers: dict[str, bool] = {}  # trigger id -> used (one view per trigger)
+        self.views: dict[str, dict[str, Any]] = {}  # modals opened, by view id
+        self.homes: dict[str, dict[str, Any]] = {}  # user id -> their published App Home
+
+    def trigger(self) -> str:
+        """A trigger id, as Slack hands one with a command or a button press."""
+        tid = f"{next(self.ids)}.{int(time.time())}.fake"
+        self.triggers[tid] = False
+        return tid
+
+    def reply_in_thread(self, channel: str, thread_ts: str, user: str, text: str) -> str:
+        """Someone answers in a thread (the bot hears it as a message event)."""
+        ts = self.ts()
+        self.messages.setdefault(channel, {})[ts] = Message(ts, user, text, thread_ts=thread_ts)
+        return ts
 
     # -- knobs -----------------------------------------------------------------------------
 

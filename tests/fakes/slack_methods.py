@@ -8,6 +8,7 @@ its own code (`no_text`, `no_user`, `no_item_specified`, `users_list_not_supplie
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
@@ -18,6 +19,7 @@ from tests.fakes.slack_model import (
     Message,
     Reply,
     SlackError,
+    check_view,
     flag,
     message_body,
     required,
@@ -189,10 +191,58 @@ def conversations_open(fake: SlackApiFake, caller: str, args: Args) -> Reply:
 def chat_post_message(fake: SlackApiFake, caller: str, args: Args) -> Reply:
     channel = usable_channel(fake, args, caller)  # a missing channel is channel_not_found
     text, blocks = message_body(args)
+    metadata = args.get("metadata")
+    if isinstance(metadata, str):
+        metadata = json.loads(metadata)
+    if metadata is not None and (not isinstance(metadata, dict) or not metadata.get("event_type")):
+        raise SlackError("invalid_metadata_format")
+    thread = str(args.get("thread_ts") or "") or None
     ts = fake.ts()
-    fake.messages.setdefault(channel.id, {})[ts] = Message(ts, caller, text, blocks)
-    message = {"type": "message", "user": caller, "bot_id": "B0BOT00001", "text": text, "ts": ts}
-    return {"channel": channel.id, "ts": ts, "message": message | {"blocks": blocks or []}}
+    posted = Message(ts, caller, text, blocks, metadata, thread)
+    fake.messages.setdefault(channel.id, {})[ts] = posted
+    message = posted.reply(with_metadata=True) | {"bot_id": "B0BOT00001"}
+    return {"channel": channel.id, "ts": ts, "message": message}
+
+
+@method("conversations.replies")
+def conversations_replies(fake: SlackApiFake, caller: str, args: Args) -> Reply:
+    required(args, "channel", "ts")
+    channel = usable_channel(fake, args, caller)
+    held = fake.messages.get(channel.id, {})
+    parent = held.get(str(args["ts"]))
+    if parent is None:
+        raise SlackError("thread_not_found")
+    replies = [m for m in held.values() if m.thread_ts == parent.ts and m.ts != parent.ts]
+    thread = [parent, *sorted(replies, key=lambda m: m.ts)]
+    limit = int(args.get("limit") or 1000)
+    shown = [m.reply(with_metadata=flag(args, "include_all_metadata")) for m in thread[:limit]]
+    return {"messages": shown, "has_more": len(thread) > limit}
+
+
+@method("views.open")
+def views_open(fake: SlackApiFake, caller: str, args: Args) -> Reply:
+    required(args, "trigger_id", "view")
+    trigger = str(args["trigger_id"])
+    if trigger not in fake.triggers:
+        raise SlackError("invalid_trigger_id")
+    if fake.triggers[trigger]:
+        raise SlackError("exchanged_trigger_id")  # a trigger opens one view only
+    view = check_view(args["view"], ("modal",))
+    fake.triggers[trigger] = True
+    view_id = f"V{next(fake.ids):09d}"
+    fake.views[view_id] = view
+    return {"view": view | {"id": view_id}}
+
+
+@method("views.publish")
+def views_publish(fake: SlackApiFake, caller: str, args: Args) -> Reply:
+    required(args, "user_id", "view")
+    uid = str(args["user_id"])
+    if uid not in fake.emails.values():
+        raise SlackError("user_not_found")
+    view = check_view(args["view"], ("home",))
+    fake.homes[uid] = view
+    return {"view": view | {"id": f"V{next(fake.ids):09d}"}}
 
 
 @method("chat.update")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -48,6 +49,18 @@ class Message:
     user: str
     text: str
     blocks: list[Any] | None = None
+    metadata: dict[str, Any] | None = None
+    thread_ts: str | None = None
+
+    def reply(self, *, with_metadata: bool) -> Reply:
+        shown: Reply = {"type": "message", "user": self.user, "text": self.text, "ts": self.ts}
+        if self.blocks:
+            shown["blocks"] = self.blocks
+        if self.thread_ts:
+            shown["thread_ts"] = self.thread_ts
+        if with_metadata and self.metadata:
+            shown["metadata"] = self.metadata
+        return shown
 
 
 def required(args: Args, *names: str) -> None:
@@ -89,6 +102,31 @@ def check_blocks(blocks: Any) -> None:
             raise SlackError("invalid_blocks")
         if block["type"] == "header" and text.get("type") != "plain_text":
             raise SlackError("invalid_blocks")
+
+
+_VIEW_BLOCKS = ("header", "section", "divider", "context", "actions", "input")
+
+
+def check_view(view: Any, kinds: tuple[str, ...]) -> dict[str, Any]:
+    """What views.open/publish check: JSON, a known type, a modal's title and the blocks."""
+    if isinstance(view, str):
+        try:
+            view = json.loads(view)
+        except ValueError:
+            raise SlackError("invalid_arguments", "[ERROR] view must be JSON") from None
+    if not isinstance(view, dict) or view.get("type") not in kinds:
+        raise SlackError("invalid_arguments", f"[ERROR] view type must be one of {kinds}")
+    blocks = view.get("blocks")
+    if not isinstance(blocks, list) or len(blocks) > 100:
+        raise SlackError("invalid_arguments", "[ERROR] view needs 1-100 blocks")
+    for block in blocks:
+        if block.get("type") not in _VIEW_BLOCKS:
+            raise SlackError("invalid_arguments", f"[ERROR] unknown block {block.get('type')}")
+        if block["type"] == "input" and ("label" not in block or "element" not in block):
+            raise SlackError("invalid_arguments", "[ERROR] an input block needs label, element")
+    if view["type"] == "modal" and len(view.get("title", {}).get("text", "")) > 24:
+        raise SlackError("invalid_arguments", "[ERROR] a modal title is at most 24 characters")
+    return view
 
 
 def message_body(args: Args) -> tuple[str, list[Any] | None]:

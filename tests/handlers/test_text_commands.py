@@ -38,8 +38,7 @@ def test_new_refuses_an_impossible_date() -> None:
 async def test_a_chair_opens_and_schedules_a_case_from_the_console(world: World) -> None:
     console = TextCommands(world.services)
     reply = await console.run(OFFICER, "new LA-9 2026-12-18 la,police,icb")
-    assert reply == "Case opened LLR-RR-2026-001."
-    await world.services.send_information_requests(case_ref="LLR-RR-2026-001", actor=OFFICER)
+    assert reply == "Case opened LLR-RR-2026-001. Information requests sent to 3 agencies."
     slots = await console.run(CHAIR, "schedule", channel_case="LLR-RR-2026-001")
     assert "1. " in slots and "quorate" in slots
     assert (await console.run(CHAIR, "book 1", channel_case="LLR-RR-2026-001")).startswith("Booked")

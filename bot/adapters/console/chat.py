@@ -11,7 +11,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from bot.domain.directory import Directory
-from bot.ports import CaseCard
+from bot.ports import Button, CaseCard, RequestThread
 
 Sink = Callable[[str], None]
 
@@ -36,6 +36,10 @@ class Transcript:
 
     def to(self, who: str, kind: str | None = None) -> list[Delivered]:
         return [i for i in self.items if i.to == who and (kind is None or i.kind == kind)]
+
+
+def _buttons(buttons: Sequence[Button]) -> str:
+    return ("\n" + "  ".join(f"[{b.label}]" for b in buttons)) if buttons else ""
 
 
 def _indent(text: str) -> str:
@@ -65,14 +69,25 @@ class ConsoleChat:
         )
         return name
 
-    async def post(self, *, channel: str, text: str) -> str:
+    async def post(self, *, channel: str, text: str, buttons: Sequence[Button] = ()) -> str:
+        shown = text + _buttons(buttons)
         self.transcript.add(
-            Delivered("channel", channel, text), f"  {channel}  rrbot:\n{_indent(text)}"
+            Delivered("channel", channel, text), f"  {channel}  rrbot:\n{_indent(shown)}"
         )
         return f"msg-{next(self._ids)}"
 
-    async def direct_message(self, *, to: str, text: str) -> str:
-        self.transcript.add(Delivered("dm", to, text), f"  DM to {self._who(to)}:\n{_indent(text)}")
+    async def direct_message(
+        self,
+        *,
+        to: str,
+        text: str,
+        buttons: Sequence[Button] = (),
+        about: RequestThread | None = None,
+    ) -> str:
+        shown = text + _buttons(buttons)
+        self.transcript.add(
+            Delivered("dm", to, text), f"  DM to {self._who(to)}:\n{_indent(shown)}"
+        )
         return f"msg-{next(self._ids)}"
 
     async def mention(self, *, email: str, name: str) -> str:

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from typing import Any
 
-from bot.ports import CaseCard
+from bot.ports import Button, CaseCard
 
 
 def card_text(card: CaseCard) -> str:
@@ -26,6 +26,29 @@ def card_blocks(card: CaseCard) -> list[dict[str, Any]]:
     for chunk in _chunks((_escape(line) for line in card.lines), 3000):
         blocks.append({"type": "section", "text": {"type": "mrkdwn", "text": chunk}})
     return blocks[:50]  # Slack's limit a message
+
+
+def message_blocks(text: str, buttons: Sequence[Button]) -> list[dict[str, Any]]:
+    """A message with buttons under it. The text stays as services wrote it (mentions such as
+    `<@U…>` must reach Slack unescaped), cut into sections of Slack's 3000 characters."""
+    blocks: list[dict[str, Any]] = [
+        {"type": "section", "text": {"type": "mrkdwn", "text": chunk}}
+        for chunk in _chunks(text.splitlines() or [""], 3000)
+    ][:45]
+    elements = []
+    for b in buttons[:25]:  # an actions block holds at most 25 elements
+        element: dict[str, Any] = {
+            "type": "button",
+            "action_id": b.action,
+            "value": b.value[:2000],
+            "text": {"type": "plain_text", "text": b.label[:75]},
+        }
+        if b.primary:
+            element["style"] = "primary"
+        elements.append(element)
+    if elements:
+        blocks.append({"type": "actions", "elements": elements})
+    return blocks
 
 
 def _field(label: str, value: str) -> dict[str, str]:

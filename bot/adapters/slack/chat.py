@@ -22,16 +22,17 @@ from dataclasses import dataclass
 
 from slack_sdk.web.async_client import AsyncWebClient
 
-from bot.adapters.slack.card import card_blocks, card_text
+from bot.adapters.slack.card import card_blocks, card_text, message_blocks
 from bot.adapters.slack.client import Reply, call
 from bot.adapters.slack.errors import ChatUnavailable, NotInWorkspace, clean_code
 from bot.logging import get_logger
-from bot.ports import CaseCard
+from bot.ports import Button, CaseCard, RequestThread
 
 log = get_logger(__name__)
 
 INVITE_BATCH = 1000  # conversations.invite takes up to 1000 users a call
 LOOKUPS_AT_ONCE = 8  # users.lookupByEmail is Tier 3: a burst of 17 is fine, of 500 is not
+REQUEST_EVENT = "rapid_review_information_request"  # message metadata of a request DM
 SUFFIXES = 5  # <name>, <name>-2 ... <name>-5 before giving up on a collision
 # Per-user refusals of conversations.invite: that person is reported, the others still invited.
 _PER_USER = frozenset(
@@ -98,13 +99,17 @@ class SlackChat:
     async def missing_members(self, *, channel: str) -> tuple[str, ...]:
         return self._missing.get(channel, ())
 
-    async def post(self, *, channel: str, text: str) -> str:
-        reply = await call(
-            "chat.postMessage", self._client.chat_postMessage(channel=channel, text=text)
-        )
-        return str(reply["ts"])
+    async def post(self, *, channel: str, text: str, buttons: Sequence[Button] = ()) -> str:
+        return await self._post(channel, text, buttons, None)
 
-    async def direct_message(self, *, to: str, text: str) -> str:
+    async def direct_message(
+        self,
+        *,
+        to: str,
+        text: str,
+        buttons: Sequence[Button] = (),
+        about: RequestThread | None = None,
+    ) -> str:
         user = await self._lookup(to)
         if user is None:
             raise NotInWorkspace(to)
@@ -112,7 +117,41 @@ class SlackChat:
         if im is None:
             reply = await call("conversations.open", self._client.conversations_open(users=user))
             im = self._ims[user] = str(reply["channel"]["id"])
-        return await self.post(channel=im, text=text)
+        return await self._post(im, text, buttons, about)
+
+    async def _post(
+        self, channel: str, text: str, buttons: Sequence[Button], about: RequestThread | None
+    ) -> str:
+        # Message metadata carries what a request is about, so a reply in its thread can be
+        # recorded by any process later, with nothing extra to store.
+        metadata = (
+            {
+                "event_type": REQUEST_EVENT,
+                "event_payload": {"case_ref": about.case_ref, "agency": about.agency},
+            }
+            if about
+            else None
+        )
+        blocks = message_blocks(text, buttons) if buttons else None
+        post = self._client.chat_postMessage(
+            channel=channel, text=text, blocks=blocks, metadata=metadata
+        )
+        reply = await call("chat.postMessage", post)
+        return str(reply["ts"])
+
+    async def request_of_thread(self, *, channel: str, thread_ts: str) -> RequestThread | None:
+        """The request a thread's first message was about, or None for any other thread."""
+        replies = self._client.conversations_replies(
+            channel=channel, ts=thread_ts, limit=1, include_all_metadata=True
+        )
+        reply = await call("conversations.replies", replies, expected={"thread_not_found"})
+        messages = reply.get("messages") or [] if reply["ok"] else []
+        first = messages[0] if messages else {}
+        metadata = first.get("metadata") or {}
+        payload = metadata.get("event_payload") or {}
+        if metadata.get("event_type") != REQUEST_EVENT or first.get("ts") != thread_ts:
+            return None
+        return RequestThread(str(payload.get("case_ref", "")), str(payload.get("agency", "")))
 
     async def set_topic(self, *, channel: str, topic: str) -> None:
         await call(

@@ -76,6 +76,16 @@ class Lifespan:
 class Running:
     client: httpx.AsyncClient
     container: Container
+    state: dict[str, Any]  # what the app's lifespan holds (the Slack surface, if any)
+
+    async def settle(self) -> None:
+        """Wait until the Slack work queued after every ack has finished. bolt runs event
+        listeners as tasks after its ack, so a queue that looks empty is checked again."""
+        slack = self.state.get("slack")
+        for _ in range(5):
+            await asyncio.sleep(0.01)
+            if slack is not None:
+                await slack.later.drain()
 
     @property
     def chat(self) -> ConsoleChat:
@@ -107,7 +117,7 @@ async def serving(
     async with Lifespan(create_app(factory)) as lifespan:
         transport = httpx.ASGITransport(app=lifespan.with_state())
         async with httpx.AsyncClient(transport=transport, base_url="http://rrbot.test") as client:
-            yield Running(client, built[0])
+            yield Running(client, built[0], lifespan.state)
 
 
 def notification(**changes: object) -> dict[str, Any]:

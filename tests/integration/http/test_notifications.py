@@ -35,13 +35,13 @@ async def test_a_new_notification_opens_a_case_and_a_repeat_returns_the_same_one
 ) -> None:
     status, first = await post(running, notification())
     assert status == 201
-    assert first == {"case_ref": "LLR-RR-2026-001", "created": True, "stage": "notified"}
+    assert first == {"case_ref": "LLR-RR-2026-001", "created": True, "stage": "requests_sent"}
 
     # The authority's system retries (a timeout, a resend): same case, nothing opened twice,
     # even if the resend differs in other fields.
     status, again = await post(running, notification(agencies=["la"]))
     assert status == 200
-    assert again == {"case_ref": "LLR-RR-2026-001", "created": False, "stage": "notified"}
+    assert again == {"case_ref": "LLR-RR-2026-001", "created": False, "stage": "requests_sent"}
     assert channels_opened(running) == ["#llr-rr-2026-001"]
 
     status, other = await post(running, notification(external_ref="LA-2026-0043"))

@@ -1,0 +1,316 @@
+"""Buttons, modals and events: what people do in Slack besides typing `/rapidreview`.
+
+Each listener acks first. A modal is validated before its ack, so a wrong field is shown under
+that field (`response_action: errors`) and nothing typed is lost; the recording itself runs
+after the ack and its outcome reaches the person as a message.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from slack_bolt.async_app import AsyncAck, AsyncApp
+from slack_sdk.web.async_client import AsyncWebClient
+
+from bot.adapters.slack.chat import SlackChat
+from bot.bootstrap import Container
+from bot.domain.authorisation import Operation, authorise
+from bot.domain.errors import DomainError, InvalidInput
+from bot.domain.requests import ReturnKind, reply_kind
+from bot.domain.stages import Action, next_stage
+from bot.logging import get_logger
+from bot.services.facade import Services
+from handlers.slack import forms, views
+from handlers.slack.after_ack import AfterAck
+from handlers.slack.answers import Answers
+from handlers.slack.people import SlackPeople
+
+log = get_logger(__name__)
+Body = dict[str, Any]
+NOT_KNOWN = "Sorry: the bot cannot find you in the partnership directory."
+
+
+class Interactions:
+    def __init__(
+        self,
+        container: Container,
+        client: AsyncWebClient,
+        people: SlackPeople,
+        answers: Answers,
+        later: AfterAck,
+    ) -> None:
+        self.services: Services = container.services
+        chat = container.ctx.chat
+        self.chat = chat if isinstance(chat, SlackChat) else SlackChat(client)
+        self.client = client
+        self.people = people
+        self.answers = answers
+        self.later = later
+
+    # -- helpers ---------------------------------------------------------------------------
+
+    async def tell(self, user_id: str, text: str) -> None:
+        """A message to the person from the bot, in their DM with it."""
+        opened = await self.client.conversations_open(users=user_id)
+        await self.client.chat_postMessage(channel=str(opened["channel"]["id"]), text=text)
+
+    async def email(self, body: Body) -> str | None:
+        return await self.people.email_of(str(body.get("user", {}).get("id", "")))
+
+    # -- information returns ---------------------------------------------------------------
+
+    async def open_return_form(self, body: Body) -> None:
+        case_ref, agency = _about(body)
+        url = str(body.get("response_url", ""))
+        email = await self.email(body)
+        if email is None:
+            await self.answers.send(url, NOT_KNOWN)
+            return
+        try:
+            await self.services.check(
+                case_ref=case_ref, actor=email, operation=Operation.RECORD_RETURN, agency=agency
+            )
+        except DomainError as err:
+            await self.answers.send(url, f"Sorry: {err.message}")
+            return
+        view = views.return_modal(case_ref, agency, self.services.ctx.agency_name(agency))
+        await self.client.views_open(trigger_id=str(body["trigger_id"]), view=view)
+
+    async def record_return(
+        self, user_id: str, case_ref: str, agency: str, kind: ReturnKind, summary: str
+    ) -> str:
+        email = await self.people.email_of(user_id)
+        if email is None:
+            return NOT_KNOWN
+        try:
+            await self.services.record_return(
+                case_ref=case_ref, agency=agency, kind=kind, summary=summary, actor=email
+            )
+        except DomainError as err:
+            return f"Sorry: {err.message}"
+        return f"Recorded: {kind.label} for {case_ref}."
+
+    async def no_involvement(self, body: Body) -> None:
+        case_ref, agency = _about(body)
+        said = await self.record_return(
+            str(body["user"]["id"]), case_ref, agency, ReturnKind.NIL, "No involvement."
+        )
+        url = str(body.get("response_url", ""))
+        original = str(body.get("message", {}).get("text", ""))
+        if said.startswith("Recorded"):  # the buttons go: the request is answered
+            await self.answers.send(url, f"{original}\n{said}", replace=True)
+        else:
+            await self.answers.send(url, said)
+
+    async def return_submitted(self, ack: AsyncAck, body: Body) -> None:
+        view = body["view"]
+        try:
+            form = forms.read_return(view["state"]["values"])
+        except forms.Invalid as invalid:
+            await ack(response_action="errors", errors=invalid.errors)
+            return
+        await ack()
+        case_ref, _, agency = str(view.get("private_metadata", "")).partition("|")
+        summary = "\n".join(
+            [form.summary] + ([f"Files: {', '.join(form.files)}"] if form.files else [])
+        ).strip()
+        user = str(body["user"]["id"])
+
+        async def record() -> None:
+            await self.tell(
+                user, await self.record_return(user, case_ref, agency, form.kind, summary)
+            )
+
+        self.later.submit(record)
+
+    async def thread_reply(self, event: Body) -> None:
+        """A reply typed, or a file posted, in the thread of a request DM is that return."""
+        thread, channel = event.get("thread_ts"), str(event.get("channel", ""))
+        if not thread or thread == event.get("ts") or event.get("bot_id"):
+            return
+        about = await self.chat.request_of_thread(channel=channel, thread_ts=str(thread))
+        if about is None:
+            return
+        text = str(event.get("text") or "").strip()
+        files = [str(f.get("name", "file")) for f in event.get("files") or []]
+        summary = "\n".join([text] + ([f"Files: {', '.join(files)}"] if files else [])).strip()
+        said = await self.record_return(
+            str(event.get("user", "")), about.case_ref, about.agency, reply_kind(text), summary
+        )
+        await self.client.chat_postMessage(channel=channel, thread_ts=str(thread), text=said)
+
+    # -- decision ---------------------------------------------------------------------------
+
+    async def open_decision_form(self, trigger_id: str, email: str, case_ref: str) -> None:
+        """Refuse before the form opens: not the chair, not on the case, not decidable yet."""
+        case = await self.services.check(
+            case_ref=case_ref, actor=email, operation=Operation.RECORD_DECISION
+        )
+        next_stage(case.ref, case.stage, Action.RECORD_DECISION)
+        ctx = self.services.ctx
+        agencies = [(code, ctx.agency_name(code)) for code in case.agencies]
+        deciders = [(e, ctx.name(e)) for e in [*ctx.chairs(), *ctx.partner_decision_makers()]]
+        view = views.decision_modal(case.ref, agencies, list(dict.fromkeys(deciders)))
+        await self.client.views_open(trigger_id=trigger_id, view=view)
+
+    async def decision_submitted(self, ack: AsyncAck, body: Body) -> None:
+        view = body["view"]
+        try:
+            record = forms.read_decision(view["state"]["values"])
+        except forms.Invalid as invalid:
+            await ack(response_action="errors", errors=invalid.errors)
+            return
+        await ack()
+        case_ref, user = str(view.get("private_metadata", "")), str(body["user"]["id"])
+
+        async def record_it() -> None:
+            email = await self.people.email_of(user)
+            if email is None:
+                await self.tell(user, NOT_KNOWN)
+                return
+            try:
+                case = await self.services.record_decision(
+                    case_ref=case_ref, record=record, actor=email
+                )
+            except DomainError as err:
+                await self.tell(user, f"Sorry: {err.message} Nothing was recorded.")
+                return
+            await self.tell(user, f"Decision recorded for {case.ref}: {record.outcome.label}.")
+
+        self.later.submit(record_it)
+
+    # -- new case ---------------------------------------------------------------------------
+
+    async def open_new_case_form(self, trigger_id: str, email: str) -> None:
+        ctx = self.services.ctx
+        authorise(ctx.directory, email, Operation.OPEN_CASE)
+        agencies = [(a.code, a.name) for a in ctx.directory.agencies]
+        await self.client.views_open(trigger_id=trigger_id, view=views.new_case_modal(agencies))
+
+    async def new_case_submitted(self, ack: AsyncAck, body: Body) -> None:
+        try:
+            notification = forms.read_new_case(
+                body["view"]["state"]["values"], self.services.ctx.today()
+            )
+        except forms.Invalid as invalid:
+            await ack(response_action="errors", errors=invalid.errors)
+            return
+        await ack()
+        user = str(body["user"]["id"])
+
+        async def open_it() -> None:
+            email = await self.people.email_of(user)
+            if email is None:
+                await self.tell(user, NOT_KNOWN)
+                return
+            try:
+                opened = await self.services.receive_notification(
+                    notification=notification, actor=email
+                )
+            except DomainError as err:
+                await self.tell(user, f"Sorry: {err.message}")
+                return
+            verb = "Opened" if opened.created else "That notification is already open as"
+            await self.tell(user, f"{verb} {opened.case.ref}.")
+
+        self.later.submit(open_it)
+
+    # -- meeting slots -----------------------------------------------------------------------
+
+    async def book_slot(self, body: Body) -> None:
+        """Book the pressed slot if it is still on offer (diaries change between the offer
+        and the press); otherwise say so and offer the slots as they are now."""
+        case_ref, start_text = _about(body)
+        url = str(body.get("response_url", ""))
+        email = await self.email(body)
+        if email is None:
+            await self.answers.send(url, NOT_KNOWN)
+            return
+        try:
+            start = datetime.fromisoformat(start_text)
+            offer = await self.services.find_slots(case_ref=case_ref, actor=email)
+            slot = next(
+                (s for s in offer.proposal.slots if s.start == start and s.quorum.met), None
+            )
+            if slot is None:
+                raise InvalidInput(
+                    "that slot is no longer free and quorate; run /rapidreview schedule again."
+                )
+            meeting = await self.services.book_meeting(case_ref=case_ref, slot=slot, actor=email)
+        except DomainError as err:
+            await self.answers.send(url, f"Sorry: {err.message}")
+            return
+        await self.answers.send(
+            url, f"Booked {case_ref}: {len(meeting.invitations)} invited.", replace=True
+        )
+
+    # -- presence ---------------------------------------------------------------------------
+
+    async def publish_home(self, event: Body) -> None:
+        if event.get("tab", "home") != "home":
+            return
+        user = str(event.get("user", ""))
+        email = await self.people.email_of(user)
+        glances = await self.services.cases_of(email=email) if email else []
+        await self.client.views_publish(user_id=user, view=views.home_view(glances))
+
+    async def member_joined(self, event: Body, bot_user: str | None) -> None:
+        user = str(event.get("user", ""))
+        if user == bot_user:
+            return
+        email = await self.people.email_of(user)
+        await self.services.someone_joined(channel=str(event.get("channel", "")), email=email)
+
+
+def _about(body: Body) -> tuple[str, str]:
+    """A button's value: '<case reference>|<what>'."""
+    action = (body.get("actions") or [{}])[0]
+    first, _, second = str(action.get("value", "")).partition("|")
+    return first, second
+
+
+def register(app: AsyncApp, interactions: Interactions) -> None:
+    i = interactions
+    later = i.later
+
+    @app.action("submit_return")
+    async def submit_return(ack: AsyncAck, body: Body) -> None:
+        await ack()
+        await i.open_return_form(body)  # now: a trigger id lives three seconds
+
+    @app.action("no_involvement")
+    async def no_involvement(ack: AsyncAck, body: Body) -> None:
+        await ack()
+        later.submit(lambda: i.no_involvement(body))
+
+    @app.action(views.BOOK_SLOT)
+    async def book(ack: AsyncAck, body: Body) -> None:
+        await ack()
+        later.submit(lambda: i.book_slot(body))
+
+    @app.view(views.RETURN_MODAL)
+    async def return_view(ack: AsyncAck, body: Body) -> None:
+        await i.return_submitted(ack, body)
+
+    @app.view(views.DECISION_MODAL)
+    async def decision_view(ack: AsyncAck, body: Body) -> None:
+        await i.decision_submitted(ack, body)
+
+    @app.view(views.NEW_CASE_MODAL)
+    async def new_case_view(ack: AsyncAck, body: Body) -> None:
+        await i.new_case_submitted(ack, body)
+
+    @app.event("app_home_opened")
+    async def home(event: Body) -> None:
+        later.submit(lambda: i.publish_home(event))
+
+    @app.event("member_joined_channel")
+    async def joined(event: Body, context: dict[str, Any]) -> None:
+        bot_user = context.get("bot_user_id")
+        later.submit(lambda: i.member_joined(event, bot_user))
+
+    @app.event("message")
+    async def message(event: Body) -> None:
+        if event.get("channel_type") == "im" and event.get("subtype") in (None, "file_share"):
+            later.submit(lambda: i.thread_reply(event))

@@ -1,0 +1,144 @@
+"""Driving the real ASGI app as Slack does: signed slash commands, button presses, modal
+submissions and events, against the Slack Web API fake. All people are fictional."""
+
+from __future__ import annotations
+
+import json
+import time
+from collections.abc import AsyncIterator
+from typing import Any
+from urllib.parse import urlencode
+
+import httpx
+import pytest
+from slack_sdk.signature import SignatureVerifier
+
+from bot.directories import load_directory
+from tests.fakes.slack_api import BOT_TOKEN, SlackApiFake
+from tests.integration.http.harness import TOKEN, Running, notification, serving, settings_for
+
+SECRET = "fictional-signing-secret"
+CHAIR = "chris.lindqvist@partnership.example.org"
+OFFICER = "bo.adeyemi@partnership.example.org"
+LA_SPOC = "fay.morrow@council.example.org"
+POLICE_SPOC = "ira.castell@police.example.org"
+
+
+@pytest.fixture
+async def running(slack_api: SlackApiFake, database_url: str) -> AsyncIterator[Running]:
+    settings = settings_for(
+        database_url,
+        slack_bot_token=BOT_TOKEN,
+        slack_signing_secret=SECRET,
+        slack_api_url=slack_api.base_url,
+    )
+    async with serving(settings) as running:
+        yield running
+
+
+def workspace(slack_api: SlackApiFake) -> dict[str, str]:
+    """Everyone in the sample directory joins Slack but the GP practice: email -> user id."""
+    return {
+        p.email: slack_api.add_user(p.email)
+        for p in load_directory().people
+        if not p.email.endswith("@gp.example.org")
+    }
+
+
+async def signed(
+    running: Running,
+    body: str,
+    content_type: str,
+    *,
+    timestamp: int | None = None,
+    secret: str = SECRET,
+) -> httpx.Response:
+    ts = str(timestamp if timestamp is not None else int(time.time()))
+    signature = SignatureVerifier(secret).generate_signature(timestamp=ts, body=body)
+    return await running.client.post(
+        "/slack/events",
+        content=body,
+        headers={
+            "Content-Type": content_type,
+            "X-Slack-Request-Timestamp": ts,
+            "X-Slack-Signature": signature,
+        },
+    )
+
+
+async def command(
+    running: Running,
+    slack_api: SlackApiFake,
+    user: str,
+    text: str,
+    *,
+    channel: str = "directmessage",
+    timestamp: int | None = None,
+    secret: str = SECRET,
+    trigger_id: str = "1.2.3",
+    expect_answer: bool = True,
+) -> tuple[int, str | None]:
+    """Send a signed slash command; return the HTTP status and the private answer, if any."""
+    key = str(len(slack_api.responses) + 1000)
+    body = urlencode(
+        {
+            "token": "deprecated-verification-token",
+            "team_id": "T0EXAMPLE1",
+            "user_id": user,
+            "user_name": "someone",
+            "command": "/rapidreview",
+            "text": text,
+            "channel_id": "C0EXAMPLE",
+            "channel_name": channel,
+            "response_url": slack_api.response_url(key),
+            "trigger_id": trigger_id,
+        }
+    )
+    reply = await signed(
+        running, body, "application/x-www-form-urlencoded", timestamp=timestamp, secret=secret
+    )
+    if reply.status_code != 200 or not expect_answer:
+        return reply.status_code, None
+    answer = await answered(running, slack_api, key)
+    assert answer["response_type"] == "ephemeral"
+    return reply.status_code, str(answer["text"])
+
+
+async def answered(running: Running, slack_api: SlackApiFake, key: str) -> dict[str, Any]:
+    """What the bot posted to the response_url `key`, once the work after the ack is done."""
+    await running.settle()
+    answers = [r for r in slack_api.responses if r["key"] == key]
+    assert answers, f"no answer on response_url {key}"
+    return answers[-1]
+
+
+async def interaction(running: Running, payload: dict[str, Any]) -> httpx.Response:
+    """A button press or a modal submission: form-encoded `payload=<json>`, signed."""
+    body = urlencode({"payload": json.dumps(payload)})
+    return await signed(running, body, "application/x-www-form-urlencoded")
+
+
+async def event(running: Running, event: dict[str, Any]) -> httpx.Response:
+    """An Events API callback, signed."""
+    body = json.dumps(
+        {
+            "token": "deprecated-verification-token",
+            "team_id": "T0EXAMPLE1",
+            "api_app_id": "A0EXAMPLE1",
+            "type": "event_callback",
+            "event_id": f"Ev{time.monotonic_ns()}",
+            "event_time": int(time.time()),
+            "event": event,
+        }
+    )
+    return await signed(running, body, "application/json")
+
+
+async def open_case(running: Running, **changes: object) -> str:
+    reply = await running.client.post(
+        "/notifications",
+        json=notification(**changes),
+        headers={"Authorization": f"Bearer {TOKEN}"},
+    )
+    assert reply.status_code == 201, reply.text
+    return str(reply.json()["case_ref"])

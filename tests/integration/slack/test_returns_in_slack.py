@@ -1,0 +1,266 @@
+"""Agencies answer their information request in Slack: through the form, with the *No
+involvement* button, or by replying in the request's thread. Each is recorded as the return,
+the SPOC gets a receipt and the case channel shows what is outstanding."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from bot.domain.requests import RequestState, ReturnKind
+from tests.fakes.slack_api import SlackApiFake
+from tests.fakes.slack_model import Message
+from tests.integration.http.harness import Running
+from tests.integration.slack.slack_app import (
+    LA_SPOC,
+    POLICE_SPOC,
+    event,
+    interaction,
+    open_case,
+    running,
+    workspace,
+)
+
+__all__ = ["running"]  # the fixture, used by name
+
+
+def request_dm(slack_api: SlackApiFake, user: str) -> tuple[str, Message]:
+    """The DM channel and the information request the bot sent `user`."""
+    im = slack_api.ims[user]
+    (request,) = [m for m in slack_api.messages[im].values() if m.metadata]
+    return im, request
+
+
+def press(
+    slack_api: SlackApiFake, user: str, channel: str, message: Message, action: str, value: str
+) -> dict[str, Any]:
+    return {
+        "type": "block_actions",
+        "user": {"id": user},
+        "team": {"id": "T0EXAMPLE1"},
+        "api_app_id": "A0EXAMPLE1",
+        "token": "deprecated-verification-token",
+        "trigger_id": slack_api.trigger(),
+        "channel": {"id": channel},
+        "container": {"type": "message", "message_ts": message.ts, "channel_id": channel},
+        "message": {"ts": message.ts, "text": message.text, "type": "message"},
+        "response_url": slack_api.response_url(f"press-{action}"),
+        "actions": [
+            {
+                "type": "button",
+                "action_id": action,
+                "block_id": "b",
+                "value": value,
+                "action_ts": "1",
+            }
+        ],
+    }
+
+
+def submission(user: str, callback: str, meta: str, values: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "type": "view_submission",
+        "user": {"id": user},
+        "team": {"id": "T0EXAMPLE1"},
+        "api_app_id": "A0EXAMPLE1",
+        "token": "deprecated-verification-token",
+        "trigger_id": "9.9.9",
+        "view": {
+            "id": "V0EXAMPLE1",
+            "type": "modal",
+            "callback_id": callback,
+            "private_metadata": meta,
+            "state": {"values": values},
+        },
+    }
+
+
+def return_values(kind: str | None, summary: str = "", files: tuple[str, ...] = ()) -> Any:
+    chosen = {"value": kind} if kind else None
+    return {
+        "kind": {"value": {"type": "radio_buttons", "selected_option": chosen}},
+        "summary": {"value": {"type": "plain_text_input", "value": summary or None}},
+        "files": {"value": {"type": "file_input", "files": [{"name": f} for f in files]}},
+    }
+
+
+async def request_of(running: Running, ref: str, agency: str) -> Any:
+    async with running.container.ctx.uow() as uow:
+        return (await uow.cases.get(ref)).requests[agency]
+
+
+def said_in(slack_api: SlackApiFake, channel: str) -> list[str]:
+    return [m.text for m in slack_api.messages.get(channel, {}).values()]
+
+
+async def test_the_request_dm_carries_the_deadline_the_buttons_and_what_it_is_about(
+    running: Running, slack_api: SlackApiFake
+) -> None:
+    people = workspace(slack_api)
+    ref = await open_case(running)
+    _, request = request_dm(slack_api, people[LA_SPOC])
+    assert f"Information request for {ref}" in request.text and "by " in request.text
+    assert request.metadata == {
+        "event_type": "rapid_review_information_request",
+        "event_payload": {"case_ref": ref, "agency": "la"},
+    }
+    assert request.blocks is not None
+    (actions,) = [b for b in request.blocks if b["type"] == "actions"]
+    assert [(e["action_id"], e["value"]) for e in actions["elements"]] == [
+        ("submit_return", f"{ref}|la"),
+        ("no_involvement", f"{ref}|la"),
+    ]
+
+
+async def test_a_spoc_submits_a_return_through_the_form(
+    running: Running, slack_api: SlackApiFake
+) -> None:
+    people = workspace(slack_api)
+    ref = await open_case(running)
+    spoc = people[LA_SPOC]
+    im, request = request_dm(slack_api, spoc)
+
+    pressed = await interaction(
+        running, press(slack_api, spoc, im, request, "submit_return", f"{ref}|la")
+    )
+    assert pressed.status_code == 200
+    (opened,) = slack_api.views.values()
+    assert opened["callback_id"] == "return_modal" and opened["private_metadata"] == f"{ref}|la"
+
+    values = return_values("full", "Allocated social worker since March.", ("return.pdf",))
+    submitted = await interaction(running, submission(spoc, "return_modal", f"{ref}|la", values))
+    assert submitted.status_code == 200 and submitted.text == ""  # the modal closes
+    await running.settle()
+
+    returned = await request_of(running, ref, "la")
+    assert returned.state is RequestState.RETURNED
+    assert returned.return_kind is ReturnKind.FULL
+    assert returned.summary == "Allocated social worker since March.\nFiles: return.pdf"
+    assert any(f"Recorded: full information return for {ref}." in t for t in said_in(slack_api, im))
+    channel = slack_api.by_name(ref.lower())
+    assert channel is not None
+    assert any("returned a full information return" in t for t in said_in(slack_api, channel.id))
+
+
+async def test_a_form_without_its_required_fields_is_refused_field_by_field(
+    running: Running, slack_api: SlackApiFake
+) -> None:
+    people = workspace(slack_api)
+    ref = await open_case(running)
+    spoc = people[LA_SPOC]
+
+    no_kind = submission(spoc, "return_modal", f"{ref}|la", return_values(None))
+    reply = await interaction(running, no_kind)
+    assert reply.json() == {
+        "response_action": "errors",
+        "errors": {"kind": "Choose what you are returning."},
+    }
+    empty_full = submission(spoc, "return_modal", f"{ref}|la", return_values("full"))
+    reply = await interaction(running, empty_full)
+    assert reply.json()["errors"] == {"summary": "Write a summary, or attach your agency's return."}
+    await running.settle()
+    assert (await request_of(running, ref, "la")).is_open  # nothing was recorded
+
+
+async def test_no_involvement_records_a_nil_return_and_takes_the_buttons_away(
+    running: Running, slack_api: SlackApiFake
+) -> None:
+    people = workspace(slack_api)
+    ref = await open_case(running)
+    spoc = people[POLICE_SPOC]
+    im, request = request_dm(slack_api, spoc)
+
+    await interaction(
+        running, press(slack_api, spoc, im, request, "no_involvement", f"{ref}|police")
+    )
+    await running.settle()
+
+    returned = await request_of(running, ref, "police")
+    assert returned.return_kind is ReturnKind.NIL
+    (answer,) = [r for r in slack_api.responses if r["key"] == "press-no_involvement"]
+    assert answer["replace_original"] is True
+    assert answer["text"].endswith(f"Recorded: nil return (no involvement) for {ref}.")
+
+
+async def test_only_the_agencys_own_spoc_or_the_office_can_answer_for_it(
+    running: Running, slack_api: SlackApiFake
+) -> None:
+    people = workspace(slack_api)
+    ref = await open_case(running)
+    im, request = request_dm(slack_api, people[LA_SPOC])
+    police = people[POLICE_SPOC]  # on the case, but the police SPOC, not the council's
+
+    await interaction(running, press(slack_api, police, im, request, "submit_return", f"{ref}|la"))
+    await running.settle()
+
+    assert slack_api.views == {}  # no form opened
+    (answer,) = [r for r in slack_api.responses if r["key"] == "press-submit_return"]
+    assert answer["text"].startswith("Sorry: Only a business officer")
+    assert (await request_of(running, ref, "la")).is_open
+
+
+async def test_a_reply_in_the_request_thread_is_recorded_as_the_return(
+    running: Running, slack_api: SlackApiFake
+) -> None:
+    people = workspace(slack_api)
+    ref = await open_case(running)
+    spoc = people[POLICE_SPOC]
+    im, request = request_dm(slack_api, spoc)
+    text = "Not known to us: no police involvement with the family."
+    ts = slack_api.reply_in_thread(im, request.ts, spoc, text)
+
+    reply = await event(
+        running,
+        {
+            "type": "message",
+            "channel": im,
+            "channel_type": "im",
+            "user": spoc,
+            "text": text,
+            "ts": ts,
+            "thread_ts": request.ts,
+        },
+    )
+    assert reply.status_code == 200
+    await running.settle()
+
+    returned = await request_of(running, ref, "police")
+    assert (returned.return_kind, returned.summary) == (ReturnKind.NIL, text)
+    thread = [m for m in slack_api.messages[im].values() if m.thread_ts == request.ts]
+    assert thread[-1].text == f"Recorded: nil return (no involvement) for {ref}."
+
+
+async def test_a_file_posted_in_the_thread_is_a_full_return_and_chat_elsewhere_is_ignored(
+    running: Running, slack_api: SlackApiFake
+) -> None:
+    people = workspace(slack_api)
+    ref = await open_case(running)
+    spoc = people[LA_SPOC]
+    im, request = request_dm(slack_api, spoc)
+
+    # A message in the DM but not in the request's thread is just chat.
+    await event(
+        running,
+        {"type": "message", "channel": im, "channel_type": "im", "user": spoc, "text": "hi",
+         "ts": slack_api.ts()},
+    )  # fmt: skip
+    await running.settle()
+    assert (await request_of(running, ref, "la")).is_open
+
+    ts = slack_api.reply_in_thread(im, request.ts, spoc, "")
+    await event(
+        running,
+        {
+            "type": "message",
+            "subtype": "file_share",
+            "channel": im,
+            "channel_type": "im",
+            "user": spoc,
+            "text": "",
+            "ts": ts,
+            "thread_ts": request.ts,
+            "files": [{"id": "F0000001", "name": "la-return.docx"}],
+        },
+    )
+    await running.settle()
+    returned = await request_of(running, ref, "la")
+    assert (returned.return_kind, returned.summary) == (ReturnKind.FULL, "Files: la-return.docx")
