@@ -126,6 +126,12 @@ async def slack_events(request: Request) -> Response:
         return problem(
             404, "Slack is not configured: set SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET."
         )
+    if slack.handler is None:
+        return problem(
+            404,
+            "Slack runs in Socket Mode here (SLACK_APP_TOKEN is set): Slack's requests arrive"
+            " over the socket, not at this endpoint.",
+        )
     response: Response = await slack.handler.handle(request)
     return response
 
@@ -136,6 +142,8 @@ def create_app(container_factory: ContainerFactory) -> Starlette:
         container = await container_factory()
         slack = _slack_surface(container)
         try:
+            if slack is not None:
+                await slack.start()  # Socket Mode dials out to Slack; HTTP mode waits
             yield {"container": container, "slack": slack}
         finally:
             if slack is not None:

@@ -29,13 +29,16 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, PlainTextResponse, Response
 from starlette.routing import Route
 
-from tests.fakes.slack_methods import METHODS
+from tests.fakes.slack_methods import APP_CALLER, METHODS
 from tests.fakes.slack_model import Args, Channel, Message, SlackError
 
-__all__ = ["BOT_TOKEN", "BOT_USER", "Call", "Channel", "Message", "SlackApiFake", "serve"]
+__all__ = [
+    "APP_TOKEN", "BOT_TOKEN", "BOT_USER", "Call", "Channel", "Message", "SlackApiFake", "serve",
+]  # fmt: skip
 
 BOT_TOKEN = "xoxb-0000000000-fake-token-for-tests"
 BOT_USER = "U0BOT00001"
+APP_TOKEN = "xapp-1-A0EXAMPLE1-0000-fake-app-level-token"
 HUMAN = "U0HUMAN001"  # a workspace member who makes channels by hand
 
 
@@ -61,7 +64,8 @@ class SlackApiFake:
 
     def reset(self) -> None:
         self.calls: list[Call] = []
-        self.tokens = {BOT_TOKEN: BOT_USER}
+        self.tokens = {BOT_TOKEN: BOT_USER, APP_TOKEN: APP_CALLER}
+        self.socket_url = ""  # where apps.connections.open sends the app (Socket Mode)
         self.emails: dict[str, str] = {}  # lowercased email -> user id
         self.deleted: set[str] = set()
         self.channels: dict[str, Channel] = {}  # id -> channel (DMs included)

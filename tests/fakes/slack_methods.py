@@ -29,6 +29,7 @@ from tests.fakes.slack_model import (
 if TYPE_CHECKING:
     from tests.fakes.slack_api import SlackApiFake
 
+APP_CALLER = "A0EXAMPLE1"  # who an app-level token speaks for
 _NAME = re.compile(r"[\w-]+")  # letters (any script), digits, hyphen, underscore
 
 
@@ -50,6 +51,15 @@ def auth_test(fake: SlackApiFake, caller: str, args: Args) -> Reply:
         "url": "https://example-partnership.slack.com/", "team": "Example Partnership",
         "user": "rrbot", "team_id": "T0EXAMPLE1", "user_id": caller, "bot_id": "B0BOT00001",
     }  # fmt: skip
+
+
+@method("apps.connections.open")
+def apps_connections_open(fake: SlackApiFake, caller: str, args: Args) -> Reply:
+    if caller != APP_CALLER:  # only an app-level token (xapp-) may open a socket
+        raise SlackError("not_allowed_token_type")
+    if not fake.socket_url:
+        raise SlackError("socket_mode_not_enabled")
+    return {"url": fake.socket_url}
 
 
 @method("conversations.create")

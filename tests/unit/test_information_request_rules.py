@@ -8,7 +8,13 @@ import pytest
 
 from bot.domain.errors import DomainError, IllegalTransition
 from bot.domain.playbook import ChaseStepKind
-from bot.domain.requests import AlreadyReturned, InformationRequest, RequestState, ReturnKind
+from bot.domain.requests import (
+    AlreadyReturned,
+    InformationRequest,
+    RequestState,
+    ReturnKind,
+    reply_kind,
+)
 
 DUE = date(2027, 1, 6)
 
@@ -63,3 +69,20 @@ def test_a_second_return_is_refused_saying_when_the_first_came() -> None:
     r.record_return(ReturnKind.NIL, DUE, 0)
     with pytest.raises(AlreadyReturned, match="already recorded on Wed 06 Jan as a nil return"):
         r.record_return(ReturnKind.FULL, DUE, 0, "text")
+
+
+@pytest.mark.parametrize(
+    ("typed", "kind"),
+    [
+        ("Nil return", ReturnKind.NIL),
+        ("nil - no records held", ReturnKind.NIL),
+        ("No involvement with this family.", ReturnKind.NIL),
+        ("Not known to us", ReturnKind.NIL),
+        ("Factual summary: one A&E attendance in 2025.", ReturnKind.FACTUAL_SUMMARY),
+        ("Allocated social worker since March; chronology attached.", ReturnKind.FULL),
+        ("Nilsson ward records attached", ReturnKind.FULL),  # a word that starts with nil
+        ("", ReturnKind.FULL),  # a file posted without words
+    ],
+)
+def test_a_return_typed_in_chat_is_read_from_how_it_opens(typed: str, kind: ReturnKind) -> None:
+    assert reply_kind(typed) is kind

@@ -13,6 +13,10 @@ SCOPE_OF_METHOD: dict[str, str | None] = {
     "conversations.setTopic": "groups:write",
     "conversations.list": "groups:read",  # finding our own channel after name_taken
     "conversations.open": "im:write",
+    "conversations.replies": "im:history",  # a request DM's metadata, when its thread is answered
+    "views.open": None,  # modals need only the trigger of a command or button
+    "views.publish": None,  # the App Home
+    "apps.connections.open": None,  # Socket Mode: the app-level token's connections:write
     "users.lookupByEmail": "users:read.email",
     "users.info": "users:read",  # with users:read.email, the profile's email
     "chat.postMessage": "chat:write",
@@ -21,9 +25,16 @@ SCOPE_OF_METHOD: dict[str, str | None] = {
 }
 
 SLASH_COMMAND_SCOPE = "commands"
+# Events the bot subscribes to, and the bot scope each needs.
+SCOPE_OF_EVENT: dict[str, str | None] = {
+    "app_home_opened": None,
+    "member_joined_channel": "groups:read",  # in the private case channels
+    "message.im": "im:history",  # replies in a request's thread
+}
 
 
 def bot_scopes() -> set[str]:
-    needed = {scope for scope in SCOPE_OF_METHOD.values() if scope is not None}
+    used = [*SCOPE_OF_METHOD.values(), *SCOPE_OF_EVENT.values()]
+    needed = {scope for scope in used if scope is not None}
     # users.lookupByEmail and users.info's email field need both user scopes.
     return needed | {"users:read", "users:read.email", SLASH_COMMAND_SCOPE}

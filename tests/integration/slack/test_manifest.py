@@ -6,7 +6,7 @@ from pathlib import Path
 
 import yaml
 
-from bot.adapters.slack.scopes import SCOPE_OF_METHOD, bot_scopes
+from bot.adapters.slack.scopes import SCOPE_OF_EVENT, SCOPE_OF_METHOD, bot_scopes
 from bot.directories import load_directory
 from tests.fakes.slack_api import BOT_TOKEN, SlackApiFake
 from tests.integration.http.harness import TOKEN, notification, serving, settings_for
@@ -18,6 +18,12 @@ def test_the_manifest_asks_for_exactly_the_scopes_in_use() -> None:
     manifest = yaml.safe_load(MANIFEST.read_text())
     assert set(manifest["oauth_config"]["scopes"]["bot"]) == bot_scopes()
     assert [c["command"] for c in manifest["features"]["slash_commands"]] == ["/rapidreview"]
+
+
+def test_the_manifest_subscribes_to_the_events_the_bot_listens_for() -> None:
+    settings = yaml.safe_load(MANIFEST.read_text())["settings"]
+    assert set(settings["event_subscriptions"]["bot_events"]) == set(SCOPE_OF_EVENT)
+    assert settings["interactivity"]["is_enabled"] is True  # buttons and forms
 
 
 async def test_opening_a_case_calls_only_methods_the_manifest_covers(
