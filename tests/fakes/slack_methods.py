@@ -269,6 +269,18 @@ def chat_update(fake: SlackApiFake, caller: str, args: Args) -> Reply:
     return {"channel": channel.id, "ts": found.ts, "text": found.text, "message": message}
 
 
+@method("pins.list")
+def pins_list(fake: SlackApiFake, caller: str, args: Args) -> Reply:
+    channel = usable_channel(fake, args, caller)
+    held = fake.messages.get(channel.id, {})
+    items = [
+        {"type": "message", "channel": channel.id, "created": 0,
+         "message": held[ts].reply(with_metadata=False)}
+        for ts in fake.pins.get(channel.id, []) if ts in held
+    ]  # fmt: skip
+    return {"items": items}
+
+
 @method("pins.add")
 def pins_add(fake: SlackApiFake, caller: str, args: Args) -> Reply:
     channel = usable_channel(fake, args, caller)

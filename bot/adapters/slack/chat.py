@@ -10,8 +10,9 @@ A name collision (`name_taken`) adopts the channel when the bot created it (a re
 that failed half-way must not make a second channel) and otherwise tries `<name>-2` ... `-5`;
 `OpenedChannel.name` says which name was used.
 
-The pinned card's message `ts` is held per channel in memory: a fresh process that has not been
-handed it (`adopt_card`) posts and pins a new card. The service layer should persist `card_ts`.
+The pinned card's message `ts` is held per channel in memory. A process that did not open the
+channel (a restart, another replica) finds the card among the channel's pins (one pins.list,
+the first time it updates that channel's card) and edits it: never a second card.
 """
 
 from __future__ import annotations
@@ -79,6 +80,7 @@ class SlackChat:
         self._lookups = asyncio.Semaphore(LOOKUPS_AT_ONCE)
         self.last_open: OpenedChannel | None = None
         self._missing: dict[str, tuple[str, ...]] = {}  # channel id -> emails left out
+        self._fresh: set[str] = set()  # channels opened new by this process: no card yet
 
     # -- the port --------------------------------------------------------------------------
 
@@ -86,6 +88,8 @@ class SlackChat:
         self.last_open = opened = await self.open_channel(
             case_ref=case_ref, members=members, topic=topic
         )
+        if not opened.adopted:
+            self._fresh.add(opened.channel_id)
         self._missing[opened.channel_id] = opened.not_found + tuple(
             email for email, _code in opened.not_invited
         )
@@ -275,8 +279,25 @@ class SlackChat:
                     refused[email_of[e["user"]]] = clean_code(e.get("error"))
         return refused
 
+    async def _pinned_card(self, channel: str, case_ref: str) -> _Card | None:
+        """The bot's card for `case_ref` among the channel's pins, if one is there."""
+        if self._me is None:
+            self._me = str((await call("auth.test", self._client.auth_test()))["user_id"])
+        reply = await call("pins.list", self._client.pins_list(channel=channel))
+        for item in reply.get("items", []):
+            message = item.get("message") or {}
+            blocks = message.get("blocks") or [{}]
+            header = (blocks[0].get("text") or {}).get("text")
+            if message.get("user") == self._me and header == case_ref[:150]:
+                return _Card(str(message["ts"]), None, pinned=True)
+        return None
+
     async def _update_card(self, channel: str, card: CaseCard) -> None:
         held = self._cards.get(channel)
+        if held is None and channel not in self._fresh:
+            held = await self._pinned_card(channel, card.case_ref)
+            if held is not None:
+                self._cards[channel] = held
         if held is not None and held.card != card:
             update = self._client.chat_update(
                 channel=channel, ts=held.ts, blocks=card_blocks(card), text=card_text(card)

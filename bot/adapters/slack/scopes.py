@@ -22,6 +22,7 @@ SCOPE_OF_METHOD: dict[str, str | None] = {
     "chat.postMessage": "chat:write",
     "chat.update": "chat:write",
     "pins.add": "pins:write",
+    "pins.list": "pins:read",  # a restarted process finds the card it pinned
 }
 
 SLASH_COMMAND_SCOPE = "commands"

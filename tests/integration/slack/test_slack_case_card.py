@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Callable
 
 import pytest
 
 from bot.adapters.slack.chat import SlackChat
 from bot.adapters.slack.errors import ChatUnavailable
 from bot.ports import CaseCard
-from tests.fakes.slack_api import SlackApiFake
+from tests.fakes.slack_api import BOT_TOKEN, SlackApiFake
 
 REF = "LLR-RR-2026-014"
 TOPIC = "LLR-RR-2026-014 · Information requests · next: Returns due Fri 09 Jan"
@@ -37,6 +38,27 @@ async def test_the_card_is_posted_and_pinned_once_then_edited_in_place(
     blocks = slack_api.messages[channel][ts].blocks or []
     assert blocks[0] == {"type": "header", "text": {"type": "plain_text", "text": REF}}
     assert "Meeting booked" in str(blocks[1]) and "Returns: 6 of 6" in str(blocks[2])
+
+
+async def test_a_restarted_process_edits_the_pinned_card_rather_than_posting_another(
+    slack_api: SlackApiFake, chat: SlackChat, make_chat: Callable[[str], SlackChat]
+) -> None:
+    channel = await chat.open_case_channel(case_ref=REF, members=[], topic=TOPIC)
+    await chat.update_case_card(channel=channel, card=CARD)
+    first = chat.card_ts(channel)
+    slack_api.pins[channel].insert(0, slack_api.ts())  # someone else's pin, no message held
+    slack_api.calls.clear()
+
+    restarted = make_chat(BOT_TOKEN)  # knows nothing of the card
+    moved = CaseCard(REF, "Meeting booked", "Meeting: Tue 13 Jan (day 7)", ("Returns: 6 of 6",))
+    await restarted.update_case_card(channel=channel, card=moved)
+    await restarted.update_case_card(channel=channel, card=CARD)
+
+    assert [c.method for c in slack_api.calls] == [
+        "auth.test", "pins.list", "chat.update", "chat.update",
+    ]  # fmt: skip
+    assert restarted.card_ts(channel) == first
+    assert list(slack_api.messages[channel]) == [first]  # still one card
 
 
 async def test_a_card_deleted_by_someone_is_posted_and_pinned_again(
