@@ -57,7 +57,7 @@ class TextCommands:
                 return render_status(s.ctx, await s.status(case_ref=ref, actor=actor))
             case "schedule":
                 offer = await s.find_slots(case_ref=ref, actor=actor)
-                self._offers[ref] = offer
+                self.offered(ref, offer)
                 return render_slots(s.ctx, offer) + f"\nBook one: /rapidreview book {ref} 1"
             case "book":
                 return await self._book(actor, ref, cmd.args)
@@ -84,6 +84,11 @@ class TextCommands:
             case "decision":
                 fields = ", ".join(DecisionRecord.model_fields)
                 return f"Open the decision form in chat to record: {fields}."
+            case "attended":
+                return await self._attended(actor, ref, cmd.args)
+            case "ratify":
+                ratified = await s.ratify(case_ref=ref, actor=actor)
+                return f"{ratified.ref}: decision ratified. Next: /rapidreview submit {ref}"
             case "submit":
                 document = await s.submit_to_panel(case_ref=ref, actor=actor)
                 return f"Submitted. The Panel document has {len(document.splitlines())} lines."
@@ -91,6 +96,26 @@ class TextCommands:
                 closed = await s.close_case(case_ref=ref, actor=actor)
                 return f"{closed.ref} closed."
         raise InvalidInput(f"'{cmd.name}' is not available here.")
+
+    def offered(self, ref: str, offer: SlotOffer) -> None:
+        """Remember the slots shown, so `book <number>` books the slot the person saw."""
+        self._offers[ref] = offer
+
+    async def _attended(self, actor: str, ref: str, args: tuple[str, ...]) -> str:
+        """Who came: emails, or `expected` for everyone invited who did not decline."""
+        usage = f"Usage: /rapidreview {SUBCOMMANDS['attended']}"
+        if len(args) != 1:
+            raise InvalidInput(usage)
+        if args[0].lower() == "expected":
+            status = await self.services.status(case_ref=ref, actor=actor)
+            if status.case.meeting is None:
+                raise InvalidInput(f"{ref} has no meeting booked.")
+            present = sorted(status.case.meeting.expected())
+        else:
+            present = [e.strip().lower() for e in args[0].split(",") if e.strip()]
+        result = await self.services.record_attendance(case_ref=ref, present=present, actor=actor)
+        verdict = "quorate" if result.met else "NOT quorate"
+        return f"Attendance recorded: {len(present)} present, {verdict}. {result.summary}."
 
     async def _book(self, actor: str, ref: str, args: tuple[str, ...]) -> str:
         offer = self._offers.get(ref)

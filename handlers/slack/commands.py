@@ -60,6 +60,7 @@ def register(
             command = parse(text, _case_of_channel(body))
             assert command.case_ref is not None
             offer = await services.find_slots(case_ref=command.case_ref, actor=email)
+            commands.offered(command.case_ref, offer)
             reply = render_slots(services.ctx, offer)
             blocks = slot_blocks(services.ctx, command.case_ref, offer)
             await answers.send(url, reply, blocks=blocks)

@@ -343,3 +343,45 @@ async def audited(running: Running, ref: str, action: str) -> int:
     statement = text("SELECT count(*) FROM audit_log WHERE case_ref = :ref AND action = :action")
     async with running.container.engine.connect() as connection:
         return int((await connection.execute(statement, {"ref": ref, "action": action})).scalar())
+
+
+async def test_the_chair_steers_a_case_to_its_close_with_slash_commands(
+    running: Running, slack_api: SlackApiFake
+) -> None:
+    people = workspace(slack_api)
+    ref = await open_case(running)
+    chair, here = people[CHAIR], ref.lower()
+
+    async def say(text: str) -> str:
+        _, answer = await command(running, slack_api, chair, text, channel=here)
+        assert answer is not None
+        return answer
+
+    assert (await say("chase")).startswith("Outstanding: ")
+    assert await say("chase gp") == "Chased Dr Oli Danvers."  # reached by email
+    assert (await say("quorum")).startswith(f"Sorry: {ref} has no meeting booked")
+    offer = await say("schedule")
+    assert "1. " in offer
+    assert (await say("book 1")).startswith("Booked")
+    assert (await say("quorum")).startswith("Quorate: ")
+    services = running.container.services
+    booked = (await services.status(case_ref=ref, actor=CHAIR)).case.meeting
+    assert booked is not None
+    early = await say("attended expected")
+    assert early.startswith(f"Sorry: The {ref} meeting starts")
+    clock_of(running).set(booked.start)
+    assert (await say("attended expected")).startswith("Attendance recorded:")
+    again = await say("attended expected")
+    assert again.startswith(f"Sorry: {ref} cannot hold meeting now: it is meeting held")
+    await services.record_decision(case_ref=ref, record=forms_record(), actor=CHAIR)
+    assert (await say("submit")).startswith(f"Sorry: {ref} cannot be submitted yet")
+    assert (await say("ratify")).startswith(f"{ref}: decision ratified")
+    assert (await say("submit")).startswith("Submitted.")
+    assert await say("close") == f"{ref} closed."
+    assert (await say("status")).startswith(f"{ref}: closed")
+
+
+def forms_record() -> Any:
+    from handlers.slack.forms import read_decision
+
+    return read_decision(decision_values())
