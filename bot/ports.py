@@ -101,6 +101,10 @@ class CalendarPort(Protocol):
 
     async def cancel_event(self, *, event_id: str, comment: str) -> None: ...
 
+    async def move_event(self, *, event_id: str, start: datetime, end: datetime) -> None:
+        """Move the meeting; invitees are asked again (their responses reset)."""
+        ...
+
 
 class Mail(Protocol):
     async def send(

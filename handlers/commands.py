@@ -14,6 +14,8 @@ SUBCOMMANDS = {
     "status": "status [case]  timetable, returns, meeting and quorum",
     "schedule": "schedule [case]  ranked quorate meeting slots",
     "book": "book [case] <slot number>  book a slot offered by schedule",
+    "move": "move [case] <slot number>  move the meeting to a slot offered by schedule",
+    "cancel": "cancel [case] <reason>  cancel the meeting (the invitees see the reason)",
     "quorum": "quorum [case]  whether the booked meeting is still quorate",
     "chase": "chase [case] [agency]  who is outstanding; chase one agency now",
     "invite-deputy": "invite-deputy [case] <decision maker's email>  invite their deputy",

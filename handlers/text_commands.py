@@ -8,6 +8,7 @@ from datetime import date
 from bot.domain.decision import DecisionRecord
 from bot.domain.errors import DomainError, InvalidInput
 from bot.domain.notification import Notification
+from bot.domain.slots import RankedSlot
 from bot.services.facade import Services
 from bot.services.meetings import SlotOffer
 from bot.services.wording import plural
@@ -60,7 +61,16 @@ class TextCommands:
                 self.offered(ref, offer)
                 return render_slots(s.ctx, offer) + f"\nBook one: /rapidreview book {ref} 1"
             case "book":
-                return await self._book(actor, ref, cmd.args)
+                slot = self._offered_slot(ref, cmd.args)
+                meeting = await s.book_meeting(case_ref=ref, slot=slot, actor=actor)
+                return f"Booked: {len(meeting.invitations)} invited."
+            case "move":
+                slot = self._offered_slot(ref, cmd.args)
+                moved = await s.move_meeting(case_ref=ref, slot=slot, actor=actor)
+                return f"Moved: {len(moved.invitations)} invitees asked again."
+            case "cancel":
+                await s.cancel_meeting(case_ref=ref, reason=" ".join(cmd.args), actor=actor)
+                return f"Cancelled. Find another slot: /rapidreview schedule {ref}"
             case "quorum":
                 return render_quorum(await s.check_quorum(case_ref=ref, actor=actor))
             case "chase":
@@ -117,16 +127,16 @@ class TextCommands:
         verdict = "quorate" if result.met else "NOT quorate"
         return f"Attendance recorded: {len(present)} present, {verdict}. {result.summary}."
 
-    async def _book(self, actor: str, ref: str, args: tuple[str, ...]) -> str:
+    def _offered_slot(self, ref: str, args: tuple[str, ...]) -> RankedSlot:
         offer = self._offers.get(ref)
         if offer is None:
-            raise InvalidInput(f"Run /rapidreview schedule {ref} first, then book a slot number.")
+            raise InvalidInput(f"Run /rapidreview schedule {ref} first, then give a slot number.")
         try:
             index = int(args[0]) - 1 if args else 0
-            slot = offer.proposal.slots[index]
+            if index < 0:
+                raise IndexError(index)
+            return offer.proposal.slots[index]
         except (ValueError, IndexError):
             raise InvalidInput(
                 f"Choose a slot number between 1 and {len(offer.proposal.slots)}."
             ) from None
-        meeting = await self.services.book_meeting(case_ref=ref, slot=slot, actor=actor)
-        return f"Booked: {len(meeting.invitations)} invited."

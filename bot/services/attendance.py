@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from bot.domain.authorisation import Operation
+from bot.domain.authorisation import SYSTEM, Operation
 from bot.domain.errors import InvalidInput
 from bot.domain.meeting import Meeting, Response
 from bot.domain.quorum import QuorumResult, Roster, evaluate
-from bot.domain.stages import Action
+from bot.domain.stages import Action, Stage
+from bot.ports import Button
 from bot.services.change import announce, change_case, read_case
 from bot.services.context import ServiceContext
 from bot.services.meetings import booked
@@ -44,35 +45,73 @@ async def record_response(
         meeting.respond(email, response)
         after = expected_quorum(ctx, meeting)
         change.record("meeting_response", invitee=email, response=response.value)
+    # A tentative counts as expected; only a decline (or a tentative turned decline) can
+    # break quorum, but the chair hears of any lost decision maker with a deputy.
     broke = before.met and not after.met
     declined = response is Response.DECLINED
-    remedies = _remedies(ctx, email) if broke or declined else ()
+    remedies = _remedies(ctx, case.ref, email) if broke or declined else ()
     if declined and not broke and len(remedies) > 1:  # a decision maker with a deputy
         await ctx.chat.post(
             channel=case.channel,
             text=f"{ctx.name(email)} declined the {case.ref} meeting. {after.summary}."
-            f"\n  • {remedies[0]}",
+            f"\n  • {remedies[0].text}",
+            buttons=[remedies[0].button],
         )
     if broke:
         chairs = await ctx.mentions(ctx.chairs())
-        options = "\n".join(f"  • {r}" for r in remedies)
+        options = "\n".join(f"  • {r.text}" for r in remedies)
         await ctx.chat.post(
             channel=case.channel,
             text=f"{chairs} Quorum broken: {ctx.name(email)} {response.value} the {case.ref}"
             f" meeting. {after.summary}.\nRemedies:\n{options}",
+            buttons=[r.button for r in remedies],
         )
-    return ResponseOutcome(after, broke, remedies)
+    return ResponseOutcome(after, broke, tuple(r.text for r in remedies))
 
 
-def _remedies(ctx: ServiceContext, email: str) -> tuple[str, ...]:
+@dataclass(frozen=True, slots=True)
+class Remedy:
+    text: str  # with the command that does it, for surfaces without buttons
+    button: Button
+
+
+def _remedies(ctx: ServiceContext, ref: str, email: str) -> list[Remedy]:
     remedies = [
-        f"Invite the deputy, {ctx.name(agency.deputy)} ({agency.name}):"
-        f" /rapidreview invite-deputy {email}"
+        Remedy(
+            f"Invite the deputy, {ctx.name(agency.deputy)} ({agency.name}):"
+            f" /rapidreview invite-deputy {email}",
+            Button(f"Invite {ctx.name(agency.deputy)}", "invite_deputy", f"{ref}|{email}", True),
+        )
         for agency, _role in ctx.directory.agencies_of(email)
         if agency.decision_maker == email and agency.deputy
     ]
-    remedies.append("Pick another quorate slot inside the window: /rapidreview schedule")
-    return tuple(remedies)
+    remedies.append(
+        Remedy(
+            "Pick another quorate slot inside the window: /rapidreview schedule",
+            Button("Find another slot", "find_slots", ref),
+        )
+    )
+    return remedies
+
+
+async def poll_responses(ctx: ServiceContext, *, case_ref: str) -> list[ResponseOutcome]:
+    """Read the invitees' answers back from the calendar and record each one that changed;
+    a decline that breaks quorum alerts the chair as it is recorded."""
+    case = await read_case(ctx, case_ref, actor=SYSTEM, operation=Operation.VIEW_CASE)
+    if case.meeting is None or case.stage is not Stage.MEETING_BOOKED:
+        return []
+    answers = await ctx.calendar.responses(event_id=case.meeting.event_id)
+    outcomes = []
+    for email, response in sorted(answers.items()):
+        invitation = case.meeting.invitations.get(email)
+        if invitation is None or response is Response.NONE or invitation.response is response:
+            continue
+        outcomes.append(
+            await record_response(
+                ctx, case_ref=case.ref, email=email, response=response, actor=SYSTEM
+            )
+        )
+    return outcomes
 
 
 async def invite_deputy(ctx: ServiceContext, *, case_ref: str, principal: str, actor: str) -> str:

@@ -78,6 +78,17 @@ class Services:
     async def book_meeting(self, *, case_ref: str, slot: RankedSlot, actor: str) -> Meeting:
         return await meetings.book_meeting(self.ctx, case_ref=case_ref, slot=slot, actor=actor)
 
+    async def move_meeting(self, *, case_ref: str, slot: RankedSlot, actor: str) -> Meeting:
+        return await meetings.move_meeting(self.ctx, case_ref=case_ref, slot=slot, actor=actor)
+
+    async def cancel_meeting(self, *, case_ref: str, reason: str, actor: str) -> Case:
+        return await meetings.cancel_meeting(
+            self.ctx, case_ref=case_ref, reason=reason, actor=actor
+        )
+
+    async def poll_responses(self, *, case_ref: str) -> list[attendance.ResponseOutcome]:
+        return await attendance.poll_responses(self.ctx, case_ref=case_ref)
+
     async def record_response(
         self, *, case_ref: str, email: str, response: Response, actor: str
     ) -> attendance.ResponseOutcome:

@@ -9,7 +9,7 @@ from bot.domain.authorisation import Operation
 from bot.domain.cases import Case
 from bot.domain.directory import Partner, Role
 from bot.domain.errors import InvalidInput
-from bot.domain.meeting import Meeting
+from bot.domain.meeting import Meeting, Response
 from bot.domain.quorum import Roster
 from bot.domain.slots import (
     RankedSlot,
@@ -124,13 +124,7 @@ async def book_meeting(
     """
     case = await read_case(ctx, case_ref, actor=actor, operation=Operation.SCHEDULE)
     next_stage(case.ref, case.stage, Action.BOOK_MEETING)  # refuse early, before the invite
-    window = ctx.playbook.meeting.window
-    day = ctx.day_of(case, slot.start.astimezone(ctx.zone).date())
-    if not window.earliest <= day <= window.latest:
-        raise InvalidInput(
-            f"That slot is on working day {day}; the meeting must be between day"
-            f" {window.earliest} and day {window.latest}."
-        )
+    day = _day_in_window(ctx, case, slot)
     invitees = meeting_invitees(ctx, case)
     optional = list(invitees.optional)
     # Deputies chosen by the fallback search are invited in their principal's place.
@@ -161,6 +155,68 @@ async def book_meeting(
         f"{len(meeting.invitations)} invited. {slot.quorum.summary}.",
     )
     return meeting
+
+
+def _day_in_window(ctx: ServiceContext, case: Case, slot: RankedSlot) -> int:
+    window = ctx.playbook.meeting.window
+    day = ctx.day_of(case, slot.start.astimezone(ctx.zone).date())
+    if not window.earliest <= day <= window.latest:
+        raise InvalidInput(
+            f"That slot is on working day {day}; the meeting must be between day"
+            f" {window.earliest} and day {window.latest}."
+        )
+    return day
+
+
+async def move_meeting(
+    ctx: ServiceContext, *, case_ref: str, slot: RankedSlot, actor: str
+) -> Meeting:
+    """Move the booked meeting to another quorate slot in the window; everyone is asked again."""
+    case = await read_case(ctx, case_ref, actor=actor, operation=Operation.SCHEDULE)
+    event_id = booked(case).event_id
+    next_stage(case.ref, case.stage, Action.MOVE_MEETING)
+    day = _day_in_window(ctx, case, slot)
+    if not slot.quorum.met:
+        raise InvalidInput(f"That slot is not quorate: {slot.quorum.summary}.")
+    await ctx.calendar.move_event(event_id=event_id, start=slot.start, end=slot.end)
+    async with change_case(ctx, case_ref, actor=actor, operation=Operation.SCHEDULE) as change:
+        case = change.case
+        case.apply(Action.MOVE_MEETING)
+        meeting = booked(case)
+        meeting.start, meeting.end, meeting.day = slot.start, slot.end, day
+        for invitation in meeting.invitations.values():
+            invitation.response = Response.NONE
+        change.record("meeting_moved", start=slot.start.isoformat(), event_id=event_id)
+    await announce(
+        ctx,
+        case,
+        f"Rapid Review meeting moved to {slot_label(ctx, slot.start, day)}; the invitees are"
+        f" asked again. {slot.quorum.summary}.",
+    )
+    return meeting
+
+
+async def cancel_meeting(ctx: ServiceContext, *, case_ref: str, reason: str, actor: str) -> Case:
+    """Cancel the booked meeting with a reason the invitees see; the case needs a new one."""
+    case = await read_case(ctx, case_ref, actor=actor, operation=Operation.SCHEDULE)
+    event_id = booked(case).event_id
+    next_stage(case.ref, case.stage, Action.CANCEL_MEETING)
+    if not reason.strip():
+        raise InvalidInput("Say why the meeting is cancelled: the invitees are told.")
+    comment = ctx.guard(case).check(reason.strip(), "message")
+    await ctx.calendar.cancel_event(event_id=event_id, comment=comment)
+    async with change_case(ctx, case_ref, actor=actor, operation=Operation.SCHEDULE) as change:
+        case = change.case
+        case.apply(Action.CANCEL_MEETING)
+        case.meeting = None
+        change.record("meeting_cancelled", event_id=event_id, reason=comment)
+    await announce(
+        ctx,
+        case,
+        f"Rapid Review meeting cancelled: {comment}. Book another inside the window:"
+        " /rapidreview schedule",
+    )
+    return case
 
 
 def booked(case: Case) -> Meeting:

@@ -21,6 +21,7 @@ from bot.domain.requests import ReturnKind, reply_kind
 from bot.domain.stages import Action, next_stage
 from bot.logging import get_logger
 from bot.services.facade import Services
+from handlers.render import render_slots
 from handlers.slack import forms, views
 from handlers.slack.after_ack import AfterAck
 from handlers.slack.answers import Answers
@@ -245,6 +246,40 @@ class Interactions:
             url, f"Booked {case_ref}: {len(meeting.invitations)} invited.", replace=True
         )
 
+    async def invite_deputy(self, body: Body) -> None:
+        """The remedy button under a broken-quorum alert: invite the decision maker's deputy."""
+        case_ref, principal = _about(body)
+        url = str(body.get("response_url", ""))
+        email = await self.email(body)
+        if email is None:
+            await self.answers.send(url, NOT_KNOWN)
+            return
+        try:
+            deputy = await self.services.invite_deputy(
+                case_ref=case_ref, principal=principal, actor=email
+            )
+        except DomainError as err:
+            await self.answers.send(url, f"Sorry: {err.message}")
+            return
+        await self.answers.send(url, f"Invited {self.services.ctx.name(deputy)}.")
+
+    async def offer_slots(self, body: Body) -> None:
+        """The other remedy: the quorate slots still inside the window, with Book buttons."""
+        case_ref, _ = _about(body)
+        url = str(body.get("response_url", ""))
+        email = await self.email(body)
+        if email is None:
+            await self.answers.send(url, NOT_KNOWN)
+            return
+        ctx = self.services.ctx
+        try:
+            offer = await self.services.find_slots(case_ref=case_ref, actor=email)
+        except DomainError as err:
+            await self.answers.send(url, f"Sorry: {err.message}")
+            return
+        blocks = views.slot_blocks(ctx, case_ref, offer)
+        await self.answers.send(url, render_slots(ctx, offer), blocks=blocks)
+
     # -- presence ---------------------------------------------------------------------------
 
     async def publish_home(self, event: Body) -> None:
@@ -288,6 +323,16 @@ def register(app: AsyncApp, interactions: Interactions) -> None:
     async def book(ack: AsyncAck, body: Body) -> None:
         await ack()
         later.submit(lambda: i.book_slot(body))
+
+    @app.action("invite_deputy")
+    async def deputy(ack: AsyncAck, body: Body) -> None:
+        await ack()
+        later.submit(lambda: i.invite_deputy(body))
+
+    @app.action("find_slots")
+    async def slots(ack: AsyncAck, body: Body) -> None:
+        await ack()
+        later.submit(lambda: i.offer_slots(body))
 
     @app.view(views.RETURN_MODAL)
     async def return_view(ack: AsyncAck, body: Body) -> None:

@@ -58,7 +58,7 @@ async def test_a_person_without_the_role_is_told_so(world: World) -> None:
 async def test_booking_before_scheduling_says_what_to_do(world: World) -> None:
     ref = await world.open_with_requests()
     reply = await TextCommands(world.services).run(CHAIR, f"book {ref} 1")
-    assert reply == f"Sorry: Run /rapidreview schedule {ref} first, then book a slot number."
+    assert reply == f"Sorry: Run /rapidreview schedule {ref} first, then give a slot number."
 
 
 async def test_chase_lists_the_outstanding_then_chases_one_at_once(world: World) -> None:
@@ -78,3 +78,20 @@ async def test_chasing_an_agency_that_returned_says_so(world: World) -> None:
     )
     reply = await TextCommands(world.services).run(CHAIR, f"chase {ref} school")
     assert reply.startswith("Sorry: Northfield Primary School already returned its information")
+
+
+async def test_the_chair_moves_then_cancels_the_meeting_from_the_console(world: World) -> None:
+    console = TextCommands(world.services)
+    ref = await world.open_with_requests()
+    await console.run(CHAIR, f"schedule {ref}")
+    assert (await console.run(CHAIR, f"book {ref} 1")).startswith("Booked")
+    assert (
+        await console.run(CHAIR, f"move {ref} 9") == "Sorry: Choose a slot number between 1 and 5."
+    )
+    assert (await console.run(CHAIR, f"move {ref} 2")).startswith("Moved: ")
+    assert await console.run(CHAIR, f"cancel {ref}") == (
+        "Sorry: Say why the meeting is cancelled: the invitees are told."
+    )
+    assert await console.run(CHAIR, f"cancel {ref} The chair is unavailable") == (
+        f"Cancelled. Find another slot: /rapidreview schedule {ref}"
+    )

@@ -92,6 +92,12 @@ class InMemoryCalendar:
     async def cancel_event(self, *, event_id: str, comment: str) -> None:
         self._event(event_id).cancelled = comment
 
+    async def move_event(self, *, event_id: str, start: datetime, end: datetime) -> None:
+        event = self._event(event_id)
+        event.start, event.end = start, end
+        # As in Outlook, a moved meeting asks everyone again.
+        event.attendees = dict.fromkeys(event.attendees, Response.NONE)
+
     def respond(self, event_id: str, email: str, response: Response) -> None:
         """What an invitee does in their own calendar (the demo and tests drive this)."""
         self._event(event_id).attendees[email] = response

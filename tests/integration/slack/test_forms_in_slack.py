@@ -14,6 +14,7 @@ from sqlalchemy import text
 
 from bot.adapters.clock import SimulatedClock
 from bot.bootstrap import Container
+from bot.domain.meeting import Response
 from bot.domain.stages import Stage
 from bot.services.facade import Services
 from tests.fakes.slack_api import BOT_TOKEN, SlackApiFake
@@ -385,3 +386,47 @@ def forms_record() -> Any:
     from handlers.slack.forms import read_decision
 
     return read_decision(decision_values())
+
+
+async def test_the_remedy_buttons_under_a_decline_invite_the_deputy_and_offer_slots(
+    running: Running, slack_api: SlackApiFake
+) -> None:
+    people = workspace(slack_api)
+    ref = await open_case(running)
+    services = running.container.services
+    offer = await services.find_slots(case_ref=ref, actor=OFFICER)
+    await services.book_meeting(case_ref=ref, slot=offer.proposal.slots[0], actor=OFFICER)
+    police_dm = "gray.osei@police.example.org"
+    await services.record_response(
+        case_ref=ref, email=police_dm, response=Response.DECLINED, actor=police_dm
+    )
+    channel = slack_api.by_name(ref.lower())
+    assert channel is not None
+    alert = list(slack_api.messages[channel.id].values())[-1]
+    (actions,) = [b for b in alert.blocks or [] if b["type"] == "actions"]
+    (button,) = actions["elements"]
+    assert (button["action_id"], button["value"]) == ("invite_deputy", f"{ref}|{police_dm}")
+
+    chair = people[CHAIR]
+    for action, value, key in (
+        ("invite_deputy", button["value"], "deputy"),
+        ("find_slots", ref, "slots"),
+    ):
+        await interaction(
+            running,
+            {
+                "type": "block_actions",
+                "user": {"id": chair},
+                "team": {"id": "T0EXAMPLE1"},
+                "api_app_id": "A0EXAMPLE1",
+                "token": "deprecated-verification-token",
+                "trigger_id": slack_api.trigger(),
+                "response_url": slack_api.response_url(key),
+                "actions": [{"type": "button", "action_id": action, "value": value}],
+            },
+        )
+    await running.settle()
+    answers = {r["key"]: r for r in slack_api.responses}
+    assert answers["deputy"]["text"] == "Invited DCI Harper Vance."
+    assert answers["slots"]["text"].startswith("Meeting slots, best first")
+    assert any("accessory" in b for b in answers["slots"]["blocks"])
