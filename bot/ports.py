@@ -112,6 +112,24 @@ class Mail(Protocol):
     ) -> str: ...
 
 
+@dataclass(frozen=True, slots=True)
+class ReceivedMail:
+    """An email that arrived in the partnership mailbox (a reply to a request, say)."""
+
+    message_id: str
+    sender: str  # lowercased address
+    subject: str
+    text: str  # the body as plain text
+    received_at: datetime  # aware UTC
+    attachments: tuple[str, ...] = ()  # file names; the files stay in the mailbox
+
+
+class Mailbox(Protocol):
+    async def replies(self, *, since: datetime) -> list[ReceivedMail]:
+        """Mail received at or after `since`, oldest first."""
+        ...
+
+
 class CaseRepository(Protocol):
     async def add(self, case: Case) -> None: ...
 

@@ -16,7 +16,7 @@ from bot.domain.sensitivity import SensitivityGuard, Where
 from bot.domain.stages import Track
 from bot.domain.timetable import Timetable, build_referral_timetable, build_timetable
 from bot.domain.workdays import WorkingCalendar
-from bot.ports import CalendarPort, CaseCard, Chat, Clock, Mail, UnitOfWork
+from bot.ports import CalendarPort, CaseCard, Chat, Clock, Mail, Mailbox, UnitOfWork
 
 
 @dataclass(frozen=True, slots=True)
@@ -30,6 +30,7 @@ class ServiceContext:
     directory: Directory
     workdays: WorkingCalendar
     panel_email: str | None = None
+    mailbox: Mailbox | None = None  # where emailed returns arrive; None: no inbox to read
 
     @property
     def zone(self) -> ZoneInfo:

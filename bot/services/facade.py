@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from bot.domain.authorisation import Operation
 from bot.domain.cases import Case
 from bot.domain.decision import DecisionRecord
@@ -17,6 +19,7 @@ from bot.services import (
     cases,
     chasing,
     decisions,
+    inbound,
     meetings,
     presence,
     referrals,
@@ -147,6 +150,10 @@ class Services:
 
     async def someone_joined(self, *, channel: str, email: str | None) -> bool:
         return await presence.someone_joined(self.ctx, channel=channel, email=email)
+
+    async def read_mailbox(self, *, since: datetime) -> list[inbound.MailOutcome]:
+        """Record the returns agencies outside chat sent by email since `since`."""
+        return await inbound.read_mailbox(self.ctx, since=since)
 
     async def timeliness(self) -> list[reports.CaseTimeliness]:
         return await reports.timeliness_report(self.ctx)

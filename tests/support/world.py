@@ -9,6 +9,7 @@ from bot import playbooks
 from bot.adapters.clock import SimulatedClock
 from bot.adapters.console.chat import ConsoleChat, ConsoleMail, Transcript
 from bot.adapters.memory.calendar import InMemoryCalendar
+from bot.adapters.memory.mailbox import InMemoryMailbox
 from bot.calendars import england_and_wales
 from bot.directories import load_directory
 from bot.domain.directory import Directory
@@ -42,6 +43,7 @@ class World:
         self.chat = ConsoleChat(self.directory, self.transcript)
         self.mail = ConsoleMail(self.directory, self.transcript)
         self.calendar = InMemoryCalendar()
+        self.mailbox = InMemoryMailbox()
         self.clock = SimulatedClock(local(NOTIFIED, "10:00"))
         self.ctx = ServiceContext(
             uow=lambda: MemoryUnitOfWork(self.store),
@@ -52,6 +54,7 @@ class World:
             playbook=playbooks.load(playbook),
             directory=self.directory,
             workdays=england_and_wales(),
+            mailbox=self.mailbox,
         )
         self.services = Services(self.ctx)
 
