@@ -81,6 +81,7 @@ async def build(
         directory=directory,
         workdays=workdays,
         panel_email=settings.panel_email,
+        public_base_url=settings.public_base_url,
     )
     from bot.logging import register_case_subject
 

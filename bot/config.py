@@ -35,6 +35,11 @@ class Settings(BaseSettings):
     graph_base_url: str = "https://graph.microsoft.com/v1.0"
     graph_authority_host: str | None = None
     panel_email: str | None = None
+    public_base_url: str | None = Field(
+        default=None,
+        description="where `rrbot serve` is reached, e.g. https://rrbot.example.org; case"
+        " channels then get bookmarks to the timetable and the decision form",
+    )
     notification_token: SecretStr | None = None
     port: int = Field(default=3000, ge=1, le=65535)
     log_level: str = "INFO"

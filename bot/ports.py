@@ -41,6 +41,14 @@ class Button:
 
 
 @dataclass(frozen=True, slots=True)
+class Bookmark:
+    """A link kept at the top of a case channel (its timetable, the decision form)."""
+
+    title: str
+    link: str
+
+
+@dataclass(frozen=True, slots=True)
 class RequestThread:
     """What a direct message asks for, kept with the message so that a reply typed (or a file
     posted) in its thread can be recorded as that agency's return."""
@@ -66,6 +74,10 @@ class Chat(Protocol):
     ) -> str: ...
 
     async def set_topic(self, *, channel: str, topic: str) -> None: ...
+
+    async def add_bookmarks(self, *, channel: str, bookmarks: Sequence[Bookmark]) -> None:
+        """Add the links the channel does not have yet (a retried open adds none twice)."""
+        ...
 
     async def update_case_card(self, *, channel: str, card: CaseCard) -> None: ...
 

@@ -27,6 +27,7 @@ from bot.adapters.db.migrate import current_revision, head_revision
 from bot.bootstrap import Container
 from handlers.intake import receive_notification
 from handlers.openapi import problem, serve_document
+from handlers.pages import decision_record_page, timetable_page
 
 ContainerFactory = Callable[[], Awaitable[Container]]
 MAX_BODY_BYTES = 64 * 1024  # a notification is well under 2 KiB
@@ -155,6 +156,8 @@ def create_app(container_factory: ContainerFactory) -> Starlette:
         Route("/readyz", readyz, methods=["GET"]),
         Route("/notifications", receive_notification, methods=["POST"]),
         Route("/openapi.json", serve_document, methods=["GET"]),
+        Route("/timetable/{playbook}", timetable_page, methods=["GET"]),
+        Route("/decision-record", decision_record_page, methods=["GET"]),
         Route("/slack/events", slack_events, methods=["POST"]),
     ]
     return Starlette(

@@ -44,22 +44,36 @@ def _needs_words(value: str) -> str:
 class DecisionRecord(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
-    considered_against_criteria: bool
-    criteria_met: tuple[Criterion, ...] = ()
+    considered_against_criteria: bool = Field(
+        description="whether the case was considered against the LCSPR criteria"
+    )
+    criteria_met: tuple[Criterion, ...] = Field(
+        default=(), description="which Working Together criteria the case meets"
+    )
     immediate_safeguarding: str = Field(description="arrangements for the children now")
-    summary_of_facts: str
-    outcome: ReviewOutcome
+    summary_of_facts: str = Field(description="what happened, briefly, without names")
+    outcome: ReviewOutcome = Field(
+        description="an LCSPR, an alternative learning review, or no further review"
+    )
     outcome_reasons: str = Field(description="why the LCSPR criteria are or are not met")
-    national_review_recommended: bool
-    national_review_reasons: str
-    immediate_learning: str
-    learning_shared_how: str
-    further_learning_potential: str
-    no_further_learning_reasons: str = ""
-    agencies_taking_part: tuple[str, ...] = Field(min_length=1)
-    absent_agency_reasons: dict[str, str] = Field(default_factory=dict)
-    decided_by: tuple[str, ...] = Field(min_length=1)
-    decided_on: date
+    national_review_recommended: bool = Field(
+        description="whether the partners recommend a national review to the Panel"
+    )
+    national_review_reasons: str = Field(description="why a national review is or is not")
+    immediate_learning: str = Field(description="learning identified already")
+    learning_shared_how: str = Field(description="how that learning is being shared")
+    further_learning_potential: str = Field(description="what more a review could teach")
+    no_further_learning_reasons: str = Field(
+        default="", description="required unless an LCSPR: why no further learning is expected"
+    )
+    agencies_taking_part: tuple[str, ...] = Field(
+        min_length=1, description="the agencies that took part in the review"
+    )
+    absent_agency_reasons: dict[str, str] = Field(
+        default_factory=dict, description="for each involved agency absent, why"
+    )
+    decided_by: tuple[str, ...] = Field(min_length=1, description="who took the decision")
+    decided_on: date = Field(description="the date of the decision")
 
     _required_words = field_validator(
         "immediate_safeguarding",

@@ -11,6 +11,7 @@ from datetime import timedelta
 from bot.domain.cases import Case
 from bot.domain.outbox import DueAction
 from bot.logging import get_logger
+from bot.ports import Bookmark
 from bot.services.context import ServiceContext
 
 log = get_logger(__name__)
@@ -59,6 +60,17 @@ async def open_channel(ctx: ServiceContext, *, case_ref: str, actor: str) -> Cas
             channel=channel,
             text=f"{chairs} Not in this channel (chat could not find or invite them): {names}."
             " The bot reaches them by direct message or email instead.",
+        )
+    if ctx.public_base_url:
+        base = ctx.public_base_url.rstrip("/")
+        await ctx.chat.add_bookmarks(
+            channel=channel,
+            bookmarks=[
+                Bookmark(
+                    "Timetable", f"{base}/timetable/{case.playbook}?notified={case.notified_on}"
+                ),
+                Bookmark("Decision record form", f"{base}/decision-record"),
+            ],
         )
     await ctx.chat.update_case_card(channel=channel, card=ctx.card(case))
     return case

@@ -31,6 +31,7 @@ class ServiceContext:
     workdays: WorkingCalendar
     panel_email: str | None = None
     mailbox: Mailbox | None = None  # where emailed returns arrive; None: no inbox to read
+    public_base_url: str | None = None  # where the server is reached, for channel bookmarks
 
     @property
     def zone(self) -> ZoneInfo:

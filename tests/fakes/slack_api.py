@@ -71,6 +71,7 @@ class SlackApiFake:
         self.channels: dict[str, Channel] = {}  # id -> channel (DMs included)
         self.messages: dict[str, dict[str, Message]] = {}  # channel id -> ts -> message
         self.pins: dict[str, list[str]] = {}  # channel id -> pinned ts, in order
+        self.bookmarks: dict[str, list[dict[str, Any]]] = {}  # channel id -> its bookmarks
         self.ims: dict[str, str] = {}  # user id -> DM channel id
         self.ids = itertools.count(1)
         self._failures: dict[str, deque[_Failure]] = {}

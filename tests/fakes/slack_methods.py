@@ -269,6 +269,31 @@ def chat_update(fake: SlackApiFake, caller: str, args: Args) -> Reply:
     return {"channel": channel.id, "ts": found.ts, "text": found.text, "message": message}
 
 
+@method("bookmarks.add")
+def bookmarks_add(fake: SlackApiFake, caller: str, args: Args) -> Reply:
+    required(args, "channel_id", "title", "type")
+    channel = usable_channel(fake, {"channel": args["channel_id"]}, caller)
+    if args["type"] != "link":
+        raise SlackError("invalid_type")
+    link = str(args.get("link") or "")
+    if not link.startswith(("https://", "http://")):
+        raise SlackError("invalid_link")
+    held = fake.bookmarks.setdefault(channel.id, [])
+    if len(held) >= 100:
+        raise SlackError("too_many_bookmarks")
+    bookmark = {"id": f"Bk{next(fake.ids):09d}", "channel_id": channel.id,
+                "title": str(args["title"]), "link": link, "type": "link"}  # fmt: skip
+    held.append(bookmark)
+    return {"bookmark": bookmark}
+
+
+@method("bookmarks.list")
+def bookmarks_list(fake: SlackApiFake, caller: str, args: Args) -> Reply:
+    required(args, "channel_id")
+    channel = usable_channel(fake, {"channel": args["channel_id"]}, caller)
+    return {"bookmarks": fake.bookmarks.get(channel.id, [])}
+
+
 @method("pins.list")
 def pins_list(fake: SlackApiFake, caller: str, args: Args) -> Reply:
     channel = usable_channel(fake, args, caller)

@@ -30,6 +30,14 @@ class SocketLink:
     def push(self, envelope: dict[str, Any]) -> None:
         self._outgoing.put(envelope)
 
+    def wait_connected(self, timeout: float = 5) -> int:
+        """The number of connections, once there is one (the handshake ends before the
+        server side counts it)."""
+        deadline = time.monotonic() + timeout
+        while not self.connections and time.monotonic() < deadline:
+            time.sleep(0.01)
+        return self.connections
+
     def ack_for(self, envelope_id: str, timeout: float = 5) -> dict[str, Any]:
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:

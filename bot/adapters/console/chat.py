@@ -11,7 +11,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from bot.domain.directory import Directory
-from bot.ports import Button, CaseCard, RequestThread
+from bot.ports import Bookmark, Button, CaseCard, RequestThread
 
 Sink = Callable[[str], None]
 
@@ -98,6 +98,13 @@ class ConsoleChat:
 
     async def set_topic(self, *, channel: str, topic: str) -> None:
         self.transcript.add(Delivered("topic", channel, topic), f"  {channel}  topic: {topic}")
+
+    async def add_bookmarks(self, *, channel: str, bookmarks: Sequence[Bookmark]) -> None:
+        for b in bookmarks:
+            self.transcript.add(
+                Delivered("bookmark", channel, b.link, b.title),
+                f"  {channel}  bookmark: {b.title} <{b.link}>",
+            )
 
     async def update_case_card(self, *, channel: str, card: CaseCard) -> None:
         if self.cards.get(channel) == card:

@@ -27,7 +27,7 @@ from bot.adapters.slack.card import card_blocks, card_text, message_blocks
 from bot.adapters.slack.client import Reply, call
 from bot.adapters.slack.errors import ChatUnavailable, NotInWorkspace, clean_code
 from bot.logging import get_logger
-from bot.ports import Button, CaseCard, RequestThread
+from bot.ports import Bookmark, Button, CaseCard, RequestThread
 
 log = get_logger(__name__)
 
@@ -162,6 +162,19 @@ class SlackChat:
             "conversations.setTopic",
             self._client.conversations_setTopic(channel=channel, topic=topic),
         )
+
+    async def add_bookmarks(self, *, channel: str, bookmarks: Sequence[Bookmark]) -> None:
+        have: set[str] = set()
+        if channel not in self._fresh:  # an adopted channel may have them from the first try
+            listed = await call("bookmarks.list", self._client.bookmarks_list(channel_id=channel))
+            have = {str(b.get("link", "")) for b in listed.get("bookmarks", [])}
+        for bookmark in bookmarks:
+            if bookmark.link in have:
+                continue
+            add = self._client.bookmarks_add(
+                channel_id=channel, title=bookmark.title, type="link", link=bookmark.link
+            )
+            await call("bookmarks.add", add)
 
     async def update_case_card(self, *, channel: str, card: CaseCard) -> None:
         async with self._card_locks.setdefault(channel, asyncio.Lock()):

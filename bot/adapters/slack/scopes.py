@@ -21,6 +21,8 @@ SCOPE_OF_METHOD: dict[str, str | None] = {
     "users.info": "users:read",  # with users:read.email, the profile's email
     "chat.postMessage": "chat:write",
     "chat.update": "chat:write",
+    "bookmarks.add": "bookmarks:write",  # the timetable and decision form links
+    "bookmarks.list": "bookmarks:read",  # a retried open adds no bookmark twice
     "pins.add": "pins:write",
     "pins.list": "pins:read",  # a restarted process finds the card it pinned
 }

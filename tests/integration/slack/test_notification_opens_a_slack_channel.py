@@ -16,7 +16,10 @@ async def test_a_notification_opens_a_private_case_channel_in_slack(
         if not email.endswith("@gp.example.org"):  # the GP practice is outside Slack
             slack_api.add_user(email)
     settings = settings_for(
-        database_url, slack_bot_token=BOT_TOKEN, slack_api_url=slack_api.base_url
+        database_url,
+        slack_bot_token=BOT_TOKEN,
+        slack_api_url=slack_api.base_url,
+        public_base_url="https://rrbot.example.org",
     )
     async with serving(settings) as running:
         reply = await running.client.post(
@@ -28,6 +31,10 @@ async def test_a_notification_opens_a_private_case_channel_in_slack(
     assert "Jamie" not in channel.topic and channel.topic.startswith("LLR-RR-2026-001 · ")
     assert len(channel.members) >= 10  # the office, the partners and the involved SPOCs
     assert len(slack_api.pins[channel.id]) == 1  # one case card, pinned
+    assert [(b["title"], b["link"]) for b in slack_api.bookmarks[channel.id]] == [
+        ("Timetable", "https://rrbot.example.org/timetable/llr?notified=2026-12-18"),
+        ("Decision record form", "https://rrbot.example.org/decision-record"),
+    ]
     assert slack_api.counts()["conversations.create"] == 1
     posts = [str(c.args.get("text", "")) for c in slack_api.calls_to("chat.postMessage")]
     (missing,) = [p for p in posts if "Not in this channel" in p]

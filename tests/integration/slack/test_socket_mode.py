@@ -38,7 +38,7 @@ async def test_a_slash_command_over_the_socket_is_acked_and_answered(
         slack_api_url=slack_api.base_url,
     )
     async with serving(settings) as running:
-        assert socket_link.connections == 1
+        assert await asyncio.to_thread(socket_link.wait_connected) == 1
         assert slack_api.calls_to("apps.connections.open")[0].error is None
         socket_link.push(
             {
