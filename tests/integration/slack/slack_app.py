@@ -3,10 +3,11 @@ submissions and events, against the Slack Web API fake. All people are fictional
 
 from __future__ import annotations
 
+import asyncio
 import json
 import time
-from collections.abc import AsyncIterator
-from typing import Any
+from collections.abc import AsyncIterator, Callable
+from typing import Any, TypeVar
 from urllib.parse import urlencode
 
 import httpx
@@ -17,6 +18,7 @@ from bot.directories import load_directory
 from tests.fakes.slack_api import BOT_TOKEN, SlackApiFake
 from tests.integration.http.harness import TOKEN, Running, notification, serving, settings_for
 
+T = TypeVar("T")
 SECRET = "fictional-signing-secret"
 CHAIR = "chris.lindqvist@partnership.example.org"
 OFFICER = "bo.adeyemi@partnership.example.org"
@@ -107,9 +109,28 @@ async def command(
 async def answered(running: Running, slack_api: SlackApiFake, key: str) -> dict[str, Any]:
     """What the bot posted to the response_url `key`, once the work after the ack is done."""
     await running.settle()
-    answers = [r for r in slack_api.responses if r["key"] == key]
+    answers = await eventually(lambda: [r for r in slack_api.responses if r["key"] == key])
     assert answers, f"no answer on response_url {key}"
     return answers[-1]
+
+
+async def eventually(look: Callable[[], T], within: float = 5) -> T:
+    """What `look` finds once it finds something: bolt finishes a listener after its ack, so
+    what the listener does (open a form, answer) lands a little after the HTTP reply."""
+    deadline = time.monotonic() + within
+    found = look()
+    while not found and time.monotonic() < deadline:
+        await asyncio.sleep(0.01)
+        found = look()
+    return found
+
+
+async def opened_view(slack_api: SlackApiFake, callback: str) -> dict[str, Any]:
+    views = await eventually(
+        lambda: [v for v in slack_api.views.values() if v["callback_id"] == callback]
+    )
+    assert len(views) == 1, f"{len(views)} '{callback}' forms opened"
+    return views[0]
 
 
 async def interaction(running: Running, payload: dict[str, Any]) -> httpx.Response:

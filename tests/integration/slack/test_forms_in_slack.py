@@ -24,10 +24,12 @@ from tests.integration.slack.slack_app import (
     OFFICER,
     POLICE_SPOC,
     SECRET,
+    answered,
     command,
     event,
     interaction,
     open_case,
+    opened_view,
     workspace,
 )
 from tests.integration.slack.test_returns_in_slack import submission
@@ -66,11 +68,6 @@ async def stage_of(running: Running, ref: str) -> Stage:
         return (await uow.cases.get(ref)).stage
 
 
-def modal_opened(slack_api: SlackApiFake, callback: str) -> dict[str, Any]:
-    (view,) = [v for v in slack_api.views.values() if v["callback_id"] == callback]
-    return view
-
-
 def dm_texts(slack_api: SlackApiFake, user: str) -> list[str]:
     return [m.text for m in slack_api.messages.get(slack_api.ims.get(user, ""), {}).values()]
 
@@ -102,7 +99,7 @@ async def test_the_office_opens_a_case_from_the_new_case_form(
     )
     assert status == 200
     await running.settle()
-    form = modal_opened(slack_api, "new_case_modal")
+    form = await opened_view(slack_api, "new_case_modal")
     assert {b["block_id"] for b in form["blocks"]} >= {"external_ref", "notified_on", "agencies"}
 
     wrong = submission(officer, "new_case_modal", "", new_case_values("LA 77!", None, []))
@@ -158,13 +155,13 @@ async def test_schedule_offers_quorate_slots_with_book_buttons_that_book_the_mee
     await interaction(running, press)
     await running.settle()
     assert await stage_of(running, ref) is Stage.MEETING_BOOKED
-    (booked,) = [r for r in slack_api.responses if r["key"] == "book"]
+    booked = await answered(running, slack_api, "book")
     assert booked["text"].startswith(f"Booked {ref}:") and booked["replace_original"] is True
 
     # Pressing it again: the slot is the meeting now, so the offer has moved on.
     await interaction(running, press | {"response_url": slack_api.response_url("again")})
     await running.settle()
-    (again,) = [r for r in slack_api.responses if r["key"] == "again"]
+    again = await answered(running, slack_api, "again")
     assert again["text"].startswith("Sorry:")
 
 
@@ -253,7 +250,7 @@ async def test_the_chair_records_the_decision_in_a_form_checked_field_by_field(
     )
     assert status == 200
     await running.settle()
-    form = modal_opened(slack_api, "decision_modal")
+    form = await opened_view(slack_api, "decision_modal")
     assert form["private_metadata"] == ref
     assert {b["block_id"] for b in form["blocks"]} == {
         "considered_against_criteria",
@@ -426,7 +423,8 @@ async def test_the_remedy_buttons_under_a_decline_invite_the_deputy_and_offer_sl
             },
         )
     await running.settle()
-    answers = {r["key"]: r for r in slack_api.responses}
-    assert answers["deputy"]["text"] == "Invited DCI Harper Vance."
-    assert answers["slots"]["text"].startswith("Meeting slots, best first")
-    assert any("accessory" in b for b in answers["slots"]["blocks"])
+    deputy = await answered(running, slack_api, "deputy")
+    slots = await answered(running, slack_api, "slots")
+    assert deputy["text"] == "Invited DCI Harper Vance."
+    assert slots["text"].startswith("Meeting slots, best first")
+    assert any("accessory" in b for b in slots["blocks"])

@@ -13,9 +13,11 @@ from tests.integration.http.harness import Running
 from tests.integration.slack.slack_app import (
     LA_SPOC,
     POLICE_SPOC,
+    answered,
     event,
     interaction,
     open_case,
+    opened_view,
     running,
     workspace,
 )
@@ -123,7 +125,7 @@ async def test_a_spoc_submits_a_return_through_the_form(
         running, press(slack_api, spoc, im, request, "submit_return", f"{ref}|la")
     )
     assert pressed.status_code == 200
-    (opened,) = slack_api.views.values()
+    opened = await opened_view(slack_api, "return_modal")
     assert opened["callback_id"] == "return_modal" and opened["private_metadata"] == f"{ref}|la"
 
     values = return_values("full", "Allocated social worker since March.", ("return.pdf",))
@@ -176,7 +178,7 @@ async def test_no_involvement_records_a_nil_return_and_takes_the_buttons_away(
 
     returned = await request_of(running, ref, "police")
     assert returned.return_kind is ReturnKind.NIL
-    (answer,) = [r for r in slack_api.responses if r["key"] == "press-no_involvement"]
+    answer = await answered(running, slack_api, "press-no_involvement")
     assert answer["replace_original"] is True
     assert answer["text"].endswith(f"Recorded: nil return (no involvement) for {ref}.")
 
@@ -192,8 +194,8 @@ async def test_only_the_agencys_own_spoc_or_the_office_can_answer_for_it(
     await interaction(running, press(slack_api, police, im, request, "submit_return", f"{ref}|la"))
     await running.settle()
 
+    answer = await answered(running, slack_api, "press-submit_return")
     assert slack_api.views == {}  # no form opened
-    (answer,) = [r for r in slack_api.responses if r["key"] == "press-submit_return"]
     assert answer["text"].startswith("Sorry: Only a business officer")
     assert (await request_of(running, ref, "la")).is_open
 

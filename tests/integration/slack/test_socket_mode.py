@@ -13,7 +13,7 @@ from bot.domain.errors import InvalidInput
 from tests.fakes.slack_api import APP_TOKEN, BOT_TOKEN, SlackApiFake
 from tests.fakes.slack_socket import SocketLink, serve_socket
 from tests.integration.http.harness import serving, settings_for
-from tests.integration.slack.slack_app import CHAIR, workspace
+from tests.integration.slack.slack_app import CHAIR, answered, workspace
 
 
 @pytest.fixture
@@ -55,7 +55,7 @@ async def test_a_slash_command_over_the_socket_is_acked_and_answered(
         )  # fmt: skip
         await ack_for(socket_link, "env-1")
         await running.settle()
-        (answer,) = [r for r in slack_api.responses if r["key"] == "socket"]
+        answer = await answered(running, slack_api, "socket")
         assert answer["text"].startswith("Usage: /rapidreview <command>")
 
         # The HTTP endpoint is not how Slack reaches a Socket Mode bot.
