@@ -42,6 +42,9 @@ class Settings(BaseSettings):
     )
     notification_token: SecretStr | None = None
     port: int = Field(default=3000, ge=1, le=65535)
+    scheduler_tick_seconds: float = Field(
+        default=30, gt=0, le=3600, description="how often `rrbot serve` runs what is due"
+    )
     log_level: str = "INFO"
 
     @field_validator("slack_app_token")

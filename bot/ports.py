@@ -187,6 +187,11 @@ class OutboxRepository(Protocol):
 
     async def fail(self, action_id: int, *, error: str, retry_at: datetime) -> None: ...
 
+    async def defer(self, action_id: int, *, until: datetime) -> None:
+        """Hand a claimed action back, unclaimable until `until`, as if the claim had not
+        happened: no attempt is counted and its due time (so its lateness) is kept."""
+        ...
+
     async def pending(self, *, case_ref: str | None = None) -> list[DueAction]: ...
 
 

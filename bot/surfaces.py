@@ -60,8 +60,17 @@ async def serve(settings: Settings, *, host: str, port: int) -> None:
     import uvicorn
 
     from handlers.http import create_app
+    from schedules.scheduler import ticker_for
 
     container = await build_for_serving(settings)
+    # Reminders, chases and retries run from the outbox; on SQLite only one scheduler may
+    # hold a database, and a second `rrbot serve` on it is refused here, in words.
+    ticker = ticker_for(container, interval_seconds=settings.scheduler_tick_seconds)
+    try:
+        await ticker.start()
+    except BaseException:
+        await container.aclose()
+        raise
 
     async def ready() -> Container:
         return container
@@ -80,4 +89,5 @@ async def serve(settings: Settings, *, host: str, port: int) -> None:
     try:
         await uvicorn.Server(config).serve()
     finally:
+        await ticker.aclose()
         await container.aclose()  # already closed unless startup failed; disposing twice is safe

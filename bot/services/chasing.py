@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 
 from bot.domain.authorisation import SYSTEM, Operation
 from bot.domain.cases import Case
@@ -56,8 +57,12 @@ async def run_chase_step(
     agency: str,
     step: ChaseStepKind,
     actor: str = SYSTEM,
+    due_on: date | None = None,
 ) -> ChaseOutcome:
-    """One rung of the ladder; a rung that no longer matters is dropped, never sent."""
+    """One rung of the ladder; a rung that no longer matters is dropped, never sent.
+
+    `due_on` is the working day the rung was meant for when it runs late (after downtime):
+    the message then says so, since "due today" would no longer be true on its own."""
     async with change_case(ctx, case_ref, actor=actor, operation=Operation.CHASE) as change:
         case = change.case
         request = case.request_for(agency)
@@ -66,7 +71,7 @@ async def run_chase_step(
             return ChaseOutcome(False, "the request was already returned or the case closed")
         request.record_chase(step, ctx.today())
         change.record(f"chase_{step.value}", agency=agency)
-    told = await _tell_ladder_targets(ctx, case, request, step)
+    told = await _tell_ladder_targets(ctx, case, request, step, due_on)
     await ctx.chat.update_case_card(channel=case.channel, card=ctx.card(case))
     return ChaseOutcome(True, ", ".join(told))
 
@@ -86,7 +91,11 @@ _STEP_TEXT = {
 
 
 async def _tell_ladder_targets(
-    ctx: ServiceContext, case: Case, request: InformationRequest, step: ChaseStepKind
+    ctx: ServiceContext,
+    case: Case,
+    request: InformationRequest,
+    step: ChaseStepKind,
+    due_on: date | None,
 ) -> list[str]:
     agency = ctx.agency(request.agency)
     late = max(ctx.workdays.between(request.due, ctx.today()), 0)
@@ -97,6 +106,8 @@ async def _tell_ladder_targets(
         day=ctx.day_of(case, request.due),
         late=plural(late, "working day"),
     )
+    if due_on is not None:
+        text += f" (this was due on {due_on:%A} {due_on.day} {due_on:%B})"
     targets = next(s.targets for s in ctx.playbook.chase_ladder if s.kind is step)
     told: list[str] = []
     in_channel = [t for t in targets if t in _CHANNEL_AUDIENCES]

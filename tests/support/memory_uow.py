@@ -117,6 +117,11 @@ class MemoryOutbox:
         action.lease_until, action.leased_by = None, None
         action.last_error, action.due_at = error, retry_at
 
+    async def defer(self, action_id: int, *, until: datetime) -> None:
+        action = self._by_id(action_id)
+        action.lease_until, action.leased_by = until, None
+        action.attempts = max(action.attempts - 1, 0)
+
     async def pending(self, *, case_ref: str | None = None) -> list[DueAction]:
         return [
             a

@@ -193,3 +193,13 @@ class AuditRow(Base):
     # Unique: two rows can never claim the same predecessor, so the chain cannot fork.
     prev_hash: Mapped[str] = mapped_column(String(64), unique=True)
     hash: Mapped[str] = mapped_column(String(64), unique=True)
+
+
+class SchedulerLeaseRow(Base):
+    """Who runs the scheduler on an embedded (SQLite) database, and until when."""
+
+    __tablename__ = "scheduler_lease"
+
+    name: Mapped[str] = mapped_column(String(64), primary_key=True)
+    holder: Mapped[str] = mapped_column(String(128))  # "host-pid"
+    lease_until: Mapped[datetime]

@@ -5,7 +5,17 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from typing import Any, cast
 
-from sqlalchemy import ColumnElement, CursorResult, Update, func, or_, select, update
+from sqlalchemy import (
+    ColumnElement,
+    CursorResult,
+    Select,
+    Update,
+    case,
+    func,
+    or_,
+    select,
+    update,
+)
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.adapters.db.models import DueActionRow
@@ -36,6 +46,23 @@ def _to_action(row: DueActionRow) -> DueAction:
 
 def _pending() -> ColumnElement[bool]:
     return DueActionRow.done_at.is_(None)
+
+
+def claimable(now: datetime, limit: int) -> Select[Any]:  # Select[int] on SQLAlchemy 2.1
+    """Ids of due rows nobody holds, oldest due first: read from the partial index
+    `ix_due_actions_pending` (due_at, id) WHERE done_at IS NULL, so its cost follows what is
+    due, not how much is planned."""
+    return (
+        select(DueActionRow.id)
+        .where(
+            _pending(),
+            DueActionRow.due_at <= now,
+            or_(DueActionRow.lease_until.is_(None), DueActionRow.lease_until <= now),
+        )
+        .order_by(DueActionRow.due_at, DueActionRow.id)
+        .limit(limit)
+        .with_for_update(skip_locked=True)
+    )
 
 
 class SqlOutbox:
@@ -79,18 +106,7 @@ class SqlOutbox:
         """Lease up to `limit` due rows to `worker`. On PostgreSQL rows another claimer holds
         are skipped, not waited for; on SQLite the write lock already makes claims one at a
         time. A worker that dies leaves a lease that simply runs out."""
-        due = (
-            select(DueActionRow.id)
-            .where(
-                _pending(),
-                DueActionRow.due_at <= now,
-                or_(DueActionRow.lease_until.is_(None), DueActionRow.lease_until <= now),
-            )
-            .order_by(DueActionRow.due_at, DueActionRow.id)
-            .limit(limit)
-            .with_for_update(skip_locked=True)
-        )
-        ids = list((await self._session.scalars(due)).all())
+        ids = list((await self._session.scalars(claimable(now, limit))).all())
         if not ids:
             return []
         claimed = await self._session.scalars(
@@ -123,6 +139,20 @@ class SqlOutbox:
                 "leased_by": None,
                 "due_at": retry_at,
                 "last_error": error[:MAX_ERROR_CHARS],
+            },
+        )
+
+    async def defer(self, action_id: int, *, until: datetime) -> None:
+        """Give a claim back until `until`. The hold is the lease, not the due time, so the
+        row keeps its place in due order and its lateness is still counted from when it was
+        due; the claim's attempt is given back too."""
+        attempts = DueActionRow.attempts
+        await self._update(
+            action_id,
+            {
+                "lease_until": until,
+                "leased_by": None,
+                "attempts": case((attempts > 0, attempts - 1), else_=0),
             },
         )
 

@@ -1,0 +1,214 @@
+"""The always-on scheduler: APScheduler only ticks; each tick runs what the outbox says is due.
+
+Everything that must happen later is a row (`due_actions`), so the scheduler keeps no state
+of its own: a restart after downtime simply finds the rows that came due meanwhile. On
+PostgreSQL any number of replicas tick at once (claims skip rows another holds); on SQLite
+one scheduler per database is enforced by a lease (`bot/adapters/db/scheduler_lease.py`).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from typing import TYPE_CHECKING, Protocol
+
+from apscheduler.schedulers.asyncio import AsyncIOScheduler  # type: ignore[import-untyped]
+from apscheduler.triggers.interval import IntervalTrigger  # type: ignore[import-untyped]
+
+from bot.adapters.db.scheduler_lease import lease_for, this_process
+from bot.domain.errors import DomainError
+from bot.domain.outbox import Outcome
+from bot.logging import get_logger
+from bot.services.facade import Services
+from schedules.performers import PERFORMERS, Performer
+from schedules.runner import Ran, run_due
+
+if TYPE_CHECKING:
+    from bot.bootstrap import Container
+
+log = get_logger(__name__)
+DEFAULT_TICK_SECONDS = 30.0
+MAX_BATCHES = 50  # a tick drains the backlog in batches, but stays bounded
+
+
+class Lease(Protocol):
+    async def take(self, now: datetime) -> None:
+        """Take or renew; raise a DomainError saying who holds it when another does."""
+        ...
+
+    async def release(self) -> None: ...
+
+
+@dataclass(frozen=True, slots=True)
+class TickReport:
+    done: int = 0
+    dropped: int = 0
+    failed: int = 0
+    deferred: int = 0
+
+    @classmethod
+    def of(cls, ran: Sequence[Ran]) -> TickReport:
+        return cls(
+            done=sum(r.outcome is Outcome.DONE for r in ran),
+            dropped=sum(r.outcome is Outcome.DROPPED for r in ran),
+            failed=sum(r.outcome is None and r.deferred_until is None for r in ran),
+            deferred=sum(r.deferred_until is not None for r in ran),
+        )
+
+    def __add__(self, other: TickReport) -> TickReport:
+        return TickReport(
+            self.done + other.done,
+            self.dropped + other.dropped,
+            self.failed + other.failed,
+            self.deferred + other.deferred,
+        )
+
+    @property
+    def total(self) -> int:
+        return self.done + self.dropped + self.failed + self.deferred
+
+
+async def tick_once(
+    services: Services,
+    *,
+    worker: str,
+    lease: Lease | None = None,
+    limit: int = 100,
+    max_batches: int = MAX_BATCHES,
+    performers: Mapping[str, Performer] = PERFORMERS,
+) -> TickReport:
+    """One tick: run due actions batch by batch until a batch comes back short. The lease (on
+    SQLite) is renewed before every batch, so a long catch-up cannot outlive it."""
+    report = TickReport()
+    for _ in range(max_batches):
+        if lease is not None:
+            await lease.take(services.ctx.now())
+        ran = await run_due(services, worker=worker, limit=limit, performers=performers)
+        report += TickReport.of(ran)
+        if len(ran) < limit:
+            break
+    return report
+
+
+class Ticker:
+    """`await ticker.start()` ticks every `interval_seconds` (first tick at once, to catch up
+    after downtime) until `await ticker.aclose()`. One tick at a time; ticks missed while one
+    ran long are coalesced into one."""
+
+    def __init__(
+        self,
+        services: Services,
+        *,
+        interval_seconds: float = DEFAULT_TICK_SECONDS,
+        worker: str | None = None,
+        lease: Lease | None = None,
+        limit: int = 100,
+        performers: Mapping[str, Performer] = PERFORMERS,
+    ) -> None:
+        if interval_seconds <= 0:
+            raise ValueError("the scheduler's tick interval must be a positive number of seconds")
+        self._services = services
+        self.interval_seconds = interval_seconds
+        self.worker = worker or this_process()
+        self._lease = lease
+        self._limit = limit
+        self._performers = performers
+        # APScheduler says "Running job ..." at INFO on every tick; our line has the counts.
+        logging.getLogger("apscheduler").setLevel(logging.WARNING)
+        self._scheduler = AsyncIOScheduler(timezone=UTC)
+        self._busy = asyncio.Lock()
+        self.ticks = 0
+        self.totals = TickReport()
+
+    @property
+    def running(self) -> bool:
+        return bool(self._scheduler.running)
+
+    async def start(self) -> None:
+        """Take the lease (SQLite), refusing with the holder's name if another has it; then
+        tick."""
+        if self.running:
+            raise RuntimeError("this scheduler is already running")
+        if self._lease is not None:
+            await self._lease.take(self._services.ctx.now())
+        self._scheduler.add_job(
+            self._tick,
+            IntervalTrigger(seconds=self.interval_seconds, timezone=UTC),
+            id="outbox",
+            max_instances=1,
+            coalesce=True,
+            misfire_grace_time=None,  # late is fine: the outbox, not the tick, holds the work
+            next_run_time=datetime.now(UTC),
+        )
+        self._scheduler.start()
+        log.info("scheduler_started", worker=self.worker, every_seconds=self.interval_seconds)
+
+    async def aclose(self, *, grace_seconds: float = 10.0) -> None:
+        """Stop ticking, give a tick in flight `grace_seconds` to finish, then free the lease.
+
+        A tick cut short leaves its claims to run out and be retried by the next scheduler;
+        whatever it had already sent is not sent again (its id is on the row)."""
+        if not self.running:
+            return
+        self._scheduler.pause()
+        try:
+            async with asyncio.timeout(grace_seconds):
+                await self._busy.acquire()
+        except TimeoutError:
+            log.warning("scheduler_tick_cut_short", worker=self.worker)
+            self._scheduler.shutdown(wait=False)  # cancels the tick in flight
+        else:
+            try:  # holding the lock, so a tick queued meanwhile is cancelled before it starts
+                self._scheduler.shutdown(wait=False)
+            finally:
+                self._busy.release()
+        await asyncio.sleep(0)  # APScheduler shuts down on the loop's next turn
+        if self._lease is not None:
+            await self._lease.release()
+        log.info("scheduler_stopped", worker=self.worker, ticks=self.ticks)
+
+    async def _tick(self) -> None:
+        async with self._busy:
+            try:
+                report = await tick_once(
+                    self._services,
+                    worker=self.worker,
+                    lease=self._lease,
+                    limit=self._limit,
+                    performers=self._performers,
+                )
+            except DomainError as err:  # e.g. the SQLite lease was taken over: skip this tick
+                log.error("scheduler_tick_refused", worker=self.worker, reason=err.message)
+                return
+            except Exception as err:  # the database is down, say: the next tick tries again
+                log.error("scheduler_tick_failed", worker=self.worker, error=type(err).__name__)
+                return
+            self.ticks += 1
+            self.totals += report
+            emit = log.info if report.total else log.debug
+            emit(
+                "scheduler_tick",
+                worker=self.worker,
+                done=report.done,
+                dropped=report.dropped,
+                failed=report.failed,
+                deferred=report.deferred,
+            )
+
+
+def lease_ttl(interval_seconds: float) -> timedelta:
+    """Long enough to survive a few slow ticks; a crashed holder on the same host is noticed
+    at once anyway (its process is gone)."""
+    return max(timedelta(seconds=3 * interval_seconds), timedelta(seconds=90))
+
+
+def ticker_for(container: Container, *, interval_seconds: float = DEFAULT_TICK_SECONDS) -> Ticker:
+    """The scheduler `rrbot serve` runs: leased on SQLite, free on PostgreSQL."""
+    worker = this_process()
+    lease = lease_for(
+        container.engine, holder=worker, ttl=lease_ttl(interval_seconds), zone=container.ctx.zone
+    )
+    return Ticker(container.services, interval_seconds=interval_seconds, worker=worker, lease=lease)
