@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
 from datetime import date
 from typing import TYPE_CHECKING
 
@@ -11,7 +12,7 @@ from bot.domain.directory import Directory
 from bot.domain.errors import InvalidInput
 from bot.domain.playbook import Playbook
 from bot.domain.workdays import WorkingCalendar
-from bot.ports import CalendarPort, Chat, Clock, Mail
+from bot.ports import CalendarPort, Chat, Clock, Mail, Mailbox
 from bot.services.context import ServiceContext
 from bot.services.facade import Services
 
@@ -28,8 +29,12 @@ class Container:
     engine: AsyncEngine
     ctx: ServiceContext
     services: Services
+    closers: list[Callable[[], Awaitable[None]]] = field(default_factory=list)
 
     async def aclose(self) -> None:
+        for close in self.closers:  # outside connections (Graph) first, then the database
+            await close()
+        self.closers.clear()
         await self.engine.dispose()
 
 
@@ -53,6 +58,7 @@ async def build(
     mail: Mail,
     clock: Clock | None = None,
     playbook: Playbook | None = None,
+    mailbox: Mailbox | None = None,
 ) -> Container:
     """Wire everything. Chat, calendar and mail are chosen by the caller until the Slack and
     Graph adapters land; the database is migrated (embedded default) or checked (PostgreSQL)."""
@@ -82,6 +88,7 @@ async def build(
         workdays=workdays,
         panel_email=settings.panel_email,
         public_base_url=settings.public_base_url,
+        mailbox=mailbox,
     )
     from bot.logging import register_case_subject
 

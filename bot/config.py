@@ -34,6 +34,10 @@ class Settings(BaseSettings):
     graph_mailbox: str | None = None
     graph_base_url: str = "https://graph.microsoft.com/v1.0"
     graph_authority_host: str | None = None
+    graph_ca_bundle: Path | None = Field(
+        default=None,
+        description="a CA file to trust for the Entra ID authority (a TLS-inspecting proxy)",
+    )
     panel_email: str | None = None
     public_base_url: str | None = Field(
         default=None,

@@ -118,9 +118,23 @@ class CalendarPort(Protocol):
         ...
 
 
+@dataclass(frozen=True, slots=True)
+class Attachment:
+    """A document sent with an email, held in memory: never written to disk on the way."""
+
+    name: str
+    content: bytes
+    content_type: str = "application/octet-stream"
+
+
 class Mail(Protocol):
     async def send(
-        self, *, to: Sequence[str], subject: str, body: str, attachments: Sequence[str] = ()
+        self,
+        *,
+        to: Sequence[str],
+        subject: str,
+        body: str,
+        attachments: Sequence[Attachment] = (),
     ) -> str: ...
 
 

@@ -1,9 +1,9 @@
 """What a running server talks to (chat, calendar, mail), and `rrbot serve` itself.
 
 Chat is Slack when SLACK_BOT_TOKEN is set (SLACK_API_URL points it elsewhere), else the
-console. Until the Microsoft Graph adapters land, mail goes to the console and meetings to an
-in-memory calendar. Adapters are chosen HERE from Settings; `bootstrap.build` stays unaware
-of which ones were picked.
+console. Meetings and mail are Outlook through Microsoft Graph when the GRAPH_* settings are
+set, else an in-memory calendar and the console. Adapters are chosen HERE from Settings;
+`bootstrap.build` stays unaware of which ones were picked.
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ from collections.abc import Callable
 from bot.bootstrap import Container, build
 from bot.config import Settings
 from bot.logging import get_logger
-from bot.ports import Chat
+from bot.ports import CalendarPort, Chat
 
 log = get_logger(__name__)
 GRACEFUL_SHUTDOWN_S = 10  # requests in flight get this long after SIGTERM
@@ -42,16 +42,36 @@ async def build_for_serving(
 
         token = settings.slack_bot_token.get_secret_value()
         chat = SlackChat(make_web_client(token, settings.slack_api_url))
-    # Graph adapters go here: `GraphCalendar(...)` / `GraphMail(...)` when GRAPH_* are set.
-    calendar = InMemoryCalendar()
-    mail = ConsoleMail(directory, transcript)
-    if settings.graph_client_id is not None:
-        log.warning(
-            "adapters_not_available",
-            detail="Graph settings are present but this build has no Graph adapter yet;"
-            " mail goes to the console, meetings to an in-memory calendar.",
+    if not uses_graph(settings):
+        calendar: CalendarPort = InMemoryCalendar()
+        return await build(
+            settings, chat=chat, calendar=calendar, mail=ConsoleMail(directory, transcript)
         )
-    return await build(settings, chat=chat, calendar=calendar, mail=mail)
+    from bot.adapters.graph.factory import graph_ports  # msgraph only when it is used
+
+    graph_calendar, graph_mail = graph_ports(settings)  # refuses, naming what is missing
+    try:
+        container = await build(
+            settings, chat=chat, calendar=graph_calendar, mail=graph_mail, mailbox=graph_mail
+        )
+    except BaseException:
+        await graph_calendar.connection.aclose()
+        raise
+    container.closers.append(graph_calendar.connection.aclose)
+    return container
+
+
+def uses_graph(settings: Settings) -> bool:
+    """Outlook is in use as soon as any GRAPH_* identity is set; a partial set is refused."""
+    return any(
+        v is not None
+        for v in (
+            settings.graph_tenant_id,
+            settings.graph_client_id,
+            settings.graph_client_secret,
+            settings.graph_mailbox,
+        )
+    )
 
 
 async def serve(settings: Settings, *, host: str, port: int) -> None:

@@ -11,7 +11,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from bot.domain.directory import Directory
-from bot.ports import Bookmark, Button, CaseCard, RequestThread
+from bot.ports import Attachment, Bookmark, Button, CaseCard, RequestThread
 
 Sink = Callable[[str], None]
 
@@ -120,13 +120,19 @@ class ConsoleMail:
         self._ids = itertools.count(1)
 
     async def send(
-        self, *, to: Sequence[str], subject: str, body: str, attachments: Sequence[str] = ()
+        self,
+        *,
+        to: Sequence[str],
+        subject: str,
+        body: str,
+        attachments: Sequence[Attachment] = (),
     ) -> str:
+        attached = "".join(f"\n[attached: {a.name}, {len(a.content)} bytes]" for a in attachments)
         for address in to:
             person = self._directory.person(address)
             name = person.name if person else address
             self.transcript.add(
-                Delivered("email", address, body, subject),
-                f"  Email to {name} <{address}>  subject: {subject}\n{_indent(body)}",
+                Delivered("email", address, body + attached, subject),
+                f"  Email to {name} <{address}>  subject: {subject}\n{_indent(body + attached)}",
             )
         return f"mail-{next(self._ids)}"

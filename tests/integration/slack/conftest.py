@@ -1,31 +1,17 @@
-"""The Slack Web API fake (one server for the session, emptied before each test) and the
-Slack chat adapter pointed at it."""
+"""The Slack chat adapter pointed at the Slack Web API fake (tests/integration/conftest.py)."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 
 import pytest
 from slack_sdk.http_retry.builtin_interval_calculators import FixedValueRetryIntervalCalculator
 
 from bot.adapters.slack.chat import SlackChat
 from bot.adapters.slack.client import make_web_client
-from tests.fakes.slack_api import BOT_TOKEN, SlackApiFake, serve
+from tests.fakes.slack_api import BOT_TOKEN, SlackApiFake
 
 FAST = FixedValueRetryIntervalCalculator(0.01)  # 5xx backoff; a 429 still waits Retry-After
-
-
-@pytest.fixture(scope="session")
-def slack_api_server() -> Iterator[SlackApiFake]:
-    with serve(SlackApiFake()) as fake:
-        yield fake
-
-
-@pytest.fixture
-def slack_api(slack_api_server: SlackApiFake) -> SlackApiFake:
-    """The fake with an empty workspace: no users, channels, calls or queued failures."""
-    slack_api_server.reset()
-    return slack_api_server
 
 
 @pytest.fixture

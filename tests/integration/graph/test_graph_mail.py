@@ -1,0 +1,123 @@
+"""GraphMail on the real msgraph-sdk against the Graph fake: sending from the partnership
+mailbox, and reading replies back with their attachments."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from bot.adapters.graph.inbound import InboundAttachment, InboundMail, html_to_text
+from bot.adapters.graph.mail import SEND_ID_HEADER, GraphMail
+from bot.domain.errors import InvalidInput
+from bot.ports import Attachment, ReceivedMail
+from tests.fakes.graph_api import MAILBOX, GraphApiFake, parameters
+
+PANEL = "panel@nationalpanel.example.org"
+SPOC = "spoc@school.example.org"
+SINCE = datetime(2026, 11, 10, 9, tzinfo=UTC)
+PDF = b"%PDF-1.7\n% a fictional rapid review submission\n%%EOF\n"
+
+
+async def test_an_email_goes_out_from_the_mailbox_with_its_attachment(
+    mail: GraphMail, graph_api: GraphApiFake
+) -> None:
+    paper = Attachment("LLR-RR-2026-014-rapid-review.pdf", PDF, "application/pdf")
+
+    send_id = await mail.send(
+        to=[PANEL],
+        subject="Rapid Review: LLR-RR-2026-014",
+        body="Attached.",
+        attachments=[paper],
+    )
+
+    [sent] = graph_api.sent
+    assert sent.mailbox == MAILBOX
+    assert sent.to == [PANEL]
+    assert sent.subject == "Rapid Review: LLR-RR-2026-014"
+    assert sent.body == {"contentType": "text", "content": "Attached."}
+    assert sent.attachments == [("LLR-RR-2026-014-rapid-review.pdf", "application/pdf", PDF)]
+    assert sent.headers == {SEND_ID_HEADER: send_id}
+    assert parameters(graph_api.calls_to("/sendMail")[0].body)["saveToSentItems"] is True
+
+
+async def test_attachments_too_large_for_one_email_stop_it_before_graph(
+    mail: GraphMail, graph_api: GraphApiFake
+) -> None:
+    big = Attachment("scan.pdf", b"x" * (3 * 1024 * 1024 + 1), "application/pdf")
+    with pytest.raises(InvalidInput, match="larger than the 3 MB one email can carry"):
+        await mail.send(to=[PANEL], subject="s", body="b", attachments=[big])
+    with pytest.raises(InvalidInput, match="at least one recipient"):
+        await mail.send(to=[], subject="s", body="b")
+    assert graph_api.calls == []
+
+
+async def test_a_reply_is_read_back_with_its_attachment(
+    mail: GraphMail, graph_api: GraphApiFake
+) -> None:
+    graph_api.deliver(
+        sender=SPOC, subject="Old news", html="<p>before</p>", received=SINCE - timedelta(hours=1)
+    )
+    message_id = graph_api.deliver(
+        sender="SPOC@School.example.org",
+        subject="RE: Information request LLR-RR-2026-014",
+        html=(
+            "<html><head><style>p {color: red}</style></head><body>"
+            "<p>Our return is attached.</p><p>Kind regards,<br>School SPOC &amp; DSL</p>"
+            "</body></html>"
+        ),
+        received=SINCE + timedelta(minutes=5),
+        attachments=[("return.docx", "application/msword", b"fictional return")],
+        conversation_id="AAQkAGNvbnYtMTQ=",
+    )
+
+    replies = await mail.inbound(since=SINCE)
+
+    assert replies == [
+        InboundMail(
+            message_id=message_id,
+            conversation_id="AAQkAGNvbnYtMTQ=",
+            sender=SPOC,
+            subject="RE: Information request LLR-RR-2026-014",
+            body_text="Our return is attached.\n\nKind regards,\nSchool SPOC & DSL",
+            received_at=SINCE + timedelta(minutes=5),
+            attachments=(
+                InboundAttachment("return.docx", "application/msword", 16, b"fictional return"),
+            ),
+        )
+    ]
+    assert replies[0].received_at.tzinfo is not None
+    listing = graph_api.calls_to("/mailFolders/inbox/messages")[0]
+    assert listing.status == 200
+    # The Mailbox port: the same reply, its attachments by name (the bytes stay in the mailbox).
+    assert await mail.replies(since=SINCE) == [
+        ReceivedMail(
+            message_id=message_id,
+            sender=SPOC,
+            subject="RE: Information request LLR-RR-2026-014",
+            text="Our return is attached.\n\nKind regards,\nSchool SPOC & DSL",
+            received_at=SINCE + timedelta(minutes=5),
+            attachments=("return.docx",),
+        )
+    ]
+    assert len(graph_api.calls_to(f"/messages/{message_id}/attachments")) == 2
+
+
+async def test_replies_come_oldest_first_across_pages(
+    mail: GraphMail, graph_api: GraphApiFake
+) -> None:
+    for i in range(60):  # more than one page of 50
+        graph_api.deliver(
+            sender=SPOC, subject=f"Reply {i}", html="<p>ok</p>", received=SINCE + timedelta(i)
+        )
+
+    replies = await mail.inbound(since=SINCE)
+
+    assert [r.subject for r in replies] == [f"Reply {i}" for i in range(60)]
+    assert len(graph_api.calls_to("/mailFolders/inbox/messages")) == 2
+    assert graph_api.calls_to("/attachments") == []  # none had any: none were fetched
+
+
+def test_html_becomes_readable_text() -> None:
+    html = "<div>Line one<br/>Line&nbsp;two</div><script>alert(1)</script><ul><li>a</li></ul>"
+    assert html_to_text(html) == "Line one\nLine\xa0two\n\na"
