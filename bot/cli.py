@@ -207,6 +207,20 @@ def report_timeliness(as_csv: bool) -> None:
 
 
 @cli.command()
+@guarded
+def doctor() -> None:
+    """Check the database, Slack and Outlook this deployment is set up for."""
+    from bot.config import load_settings
+    from bot.doctor import diagnose
+
+    findings = run(diagnose(load_settings()))
+    for finding in findings:
+        click.echo(finding.line())
+    if any(f.ok is False for f in findings):
+        sys.exit(1)
+
+
+@cli.command()
 @click.option(
     "--host",
     default="127.0.0.1",

@@ -7,13 +7,10 @@ through the lifespan state (`request.state.container`); tests pass a factory of 
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
-from functools import cache
 from typing import Any
 
-from sqlalchemy.exc import SQLAlchemyError
 from starlette.applications import Starlette
 from starlette.exceptions import HTTPException
 from starlette.middleware import Middleware
@@ -22,8 +19,7 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from bot.adapters.db.engine import DatabaseUnavailable, check_connection
-from bot.adapters.db.migrate import current_revision, head_revision
+from bot.adapters.db.health import database_problem
 from bot.bootstrap import Container
 from handlers.intake import receive_notification
 from handlers.openapi import problem, serve_document
@@ -31,7 +27,6 @@ from handlers.pages import decision_record_page, timetable_page
 
 ContainerFactory = Callable[[], Awaitable[Container]]
 MAX_BODY_BYTES = 64 * 1024  # a notification is well under 2 KiB
-READY_TIMEOUT_S = 5.0  # under a typical probe's timeout, so it hears the reason
 
 
 class BodyLimit:
@@ -79,31 +74,6 @@ async def _http_error(_request: Request, exc: Exception) -> Response:
 
 async def healthz(_request: Request) -> JSONResponse:
     return JSONResponse({"status": "ok"})
-
-
-@cache
-def _head() -> str:
-    return head_revision()  # reads the migration scripts: once per process is enough
-
-
-async def database_problem(url: str) -> str | None:
-    """Why the database is not ready, in words without its password; None when it is."""
-    try:
-        async with asyncio.timeout(READY_TIMEOUT_S):
-            await check_connection(url)
-            current = await current_revision(url)
-    except DatabaseUnavailable as err:
-        return err.message
-    except TimeoutError:
-        return f"The database did not answer within {READY_TIMEOUT_S:g} seconds."
-    except (SQLAlchemyError, OSError) as err:  # the driver's text may hold connection details
-        return f"The migration revision could not be read ({type(err).__name__})."
-    if current != _head():
-        return (
-            f"The database is at migration {current or 'none (it is empty)'} but this rrbot"
-            f" needs {_head()}; run `rrbot db upgrade`."
-        )
-    return None
 
 
 async def readyz(request: Request) -> JSONResponse:

@@ -27,6 +27,7 @@ from bot.domain.working_hours import WorkingTime
 from bot.logging import get_logger
 from bot.services.context import ServiceContext
 from bot.services.facade import Services
+from bot.services.faults import tell_chairs_it_keeps_failing
 from schedules.performers import PERFORMERS, Performer, performer_for
 from schedules.sent_once import noting_first_sent
 
@@ -36,6 +37,12 @@ log = get_logger(__name__)
 NEVER_SUCCEEDS = (IllegalTransition, InvalidInput, NotAuthorised, NotFound, PersonalDataRefused)
 LEASE = timedelta(minutes=5)
 MAX_BACKOFF = timedelta(hours=1)
+ALERT_AFTER_ATTEMPTS = 4  # ~15 minutes of 1, 2, 4 and 8 minute waits: the chairs are told
+
+
+def _what(action: DueAction) -> str:
+    agency = action.payload.get("agency")
+    return action.kind.replace("_", " ") + (f" of {agency}" if agency else "")
 
 
 @dataclass(frozen=True, slots=True)
@@ -144,6 +151,14 @@ async def _run_one(
             attempts=action.attempts,
             error=type(err).__name__,
         )
+        if action.attempts == ALERT_AFTER_ATTEMPTS:
+            await tell_chairs_it_keeps_failing(
+                ctx,
+                case_ref=action.case_ref,
+                what=_what(action),
+                reason=getattr(err, "message", None) or type(err).__name__,
+                attempts=action.attempts,
+            )
         return Ran(action, None, str(err), late_since)
     await _complete(ctx, action, outcome, note, sent.external_id)
     return Ran(action, outcome, note, late_since)

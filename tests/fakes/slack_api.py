@@ -65,6 +65,7 @@ class SlackApiFake:
     def reset(self) -> None:
         self.calls: list[Call] = []
         self.tokens = {BOT_TOKEN: BOT_USER, APP_TOKEN: APP_CALLER}
+        self.granted_scopes: set[str] = set()  # what auth.test says the token holds
         self.socket_url = ""  # where apps.connections.open sends the app (Socket Mode)
         self.emails: dict[str, str] = {}  # lowercased email -> user id
         self.deleted: set[str] = set()
@@ -188,7 +189,8 @@ class SlackApiFake:
             self.calls.append(Call(method, args, 200, refused.reply["error"]))
             return JSONResponse(refused.reply)  # Slack refuses with HTTP 200 and ok: false
         self.calls.append(Call(method, args))
-        return JSONResponse({"ok": True, **reply})
+        headers = {"x-oauth-scopes": ",".join(sorted(self.granted_scopes))}  # as Slack sends
+        return JSONResponse({"ok": True, **reply}, headers=headers)
 
     def _authorise(self, request: Request) -> str:
         scheme, _, token = request.headers.get("authorization", "").partition(" ")

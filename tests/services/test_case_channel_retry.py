@@ -59,3 +59,19 @@ async def test_the_outbox_opens_the_channel_once_chat_is_back() -> None:
     assert list(world.chat.channels) == [f"#{ref.lower()}"]
     world.at(date(2026, 12, 18), "12:00")
     assert await run_due(world.services, worker="test") == []
+
+
+async def test_a_retry_that_keeps_failing_is_told_to_the_chairs_once_in_words() -> None:
+    world = failing_world(failures=99)
+    ref = await world.open()
+    minute = 0
+    for _ in range(6):  # each retry waits longer: 1, 2, 4, 8 ... minutes
+        minute += 16
+        world.at(NOTIFIED, f"{10 + minute // 60:02d}:{minute % 60:02d}")
+        (ran,) = await run_due(world.services, worker="test")
+        assert ran.outcome is None
+    alerts = [e for e in world.transcript.to(CHAIR, "email") if "needs attention" in e.subject]
+    (alert,) = alerts  # once, not at every failure
+    assert alert.subject == f"Rapid Review: {ref} needs attention"
+    assert alert.text.startswith(f"{ref}: open channel has failed 4 times (Slack refused")
+    assert "if it is urgent, do it by hand" in alert.text

@@ -1,0 +1,110 @@
+"""`rrbot doctor`: is everything this deployment is configured for actually reachable and
+permitted? The database, Slack (token and scopes) and Outlook (token, mailbox, permissions).
+Each line says exactly what is wrong and what to do; nothing is written or sent.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from bot.config import Settings
+
+
+@dataclass(frozen=True, slots=True)
+class Finding:
+    area: str  # database, slack, outlook
+    name: str
+    ok: bool | None  # None: not configured, or not checkable without a side effect
+    detail: str
+
+    def line(self) -> str:
+        mark = {True: "ok  ", False: "FAIL", None: "--  "}[self.ok]
+        return f"{mark}  {self.area:<8} {self.name}: {self.detail}"
+
+
+async def diagnose(settings: Settings) -> list[Finding]:
+    return [*await _database(settings), *await _slack(settings), *await _outlook(settings)]
+
+
+async def _database(settings: Settings) -> list[Finding]:
+    from bot.adapters.db.engine import describe, normalise_url
+    from bot.adapters.db.health import database_problem
+
+    url = normalise_url(settings.database_url)
+    problem = await database_problem(settings.database_url)
+    where = describe(url)
+    if problem and url.get_backend_name() == "sqlite" and "rrbot db upgrade" in problem:
+        # The embedded database migrates itself when rrbot starts: not a fault.
+        return [Finding("database", where, None, "SQLite is brought up to date at start")]
+    return [Finding("database", where, problem is None, problem or "reachable and migrated")]
+
+
+async def _slack(settings: Settings) -> list[Finding]:
+    if settings.slack_bot_token is None:
+        return [
+            Finding("slack", "bot token", None, "SLACK_BOT_TOKEN is not set: chat is the console")
+        ]
+    from slack_sdk.errors import SlackApiError
+
+    from bot.adapters.slack.client import make_web_client
+    from bot.adapters.slack.scopes import bot_scopes
+
+    client = make_web_client(settings.slack_bot_token.get_secret_value(), settings.slack_api_url)
+    try:
+        reply = await client.auth_test()
+    except SlackApiError as err:
+        code = err.response.get("error", "unknown") if err.response else "unknown"
+        return [Finding("slack", "bot token", False, f"Slack refused the token ({code})")]
+    except Exception as err:  # unreachable: the name of the failure, never the token
+        return [
+            Finding(
+                "slack", "bot token", False, f"Slack could not be reached ({type(err).__name__})"
+            )
+        ]
+    found = [
+        Finding(
+            "slack",
+            "bot token",
+            True,
+            f"the bot is {reply.get('user', '?')} in {reply.get('team', '?')}",
+        )
+    ]
+    granted = {
+        s.strip() for s in str(reply.headers.get("x-oauth-scopes", "")).split(",") if s.strip()
+    }
+    missing = sorted(bot_scopes() - granted)
+    found.append(
+        Finding(
+            "slack",
+            "scopes",
+            not missing,
+            "every scope the bot uses is granted"
+            if not missing
+            else f"missing {', '.join(missing)}: add them from deploy/slack-manifest.yaml"
+            " and reinstall the app",
+        )
+    )
+    if settings.slack_app_token is None and settings.slack_signing_secret is None:
+        found.append(
+            Finding(
+                "slack",
+                "events",
+                False,
+                "set SLACK_SIGNING_SECRET (HTTP) or SLACK_APP_TOKEN (Socket Mode)",
+            )
+        )
+    return found
+
+
+async def _outlook(settings: Settings) -> list[Finding]:
+    from bot.surfaces import uses_graph
+
+    if not uses_graph(settings):
+        return [
+            Finding(
+                "outlook", "graph", None, "GRAPH_* are not set: meetings and mail stay in the bot"
+            )
+        ]
+    from bot.adapters.graph.doctor import check
+
+    return [Finding("outlook", c.name, c.ok, c.detail) for c in await check(settings)]
