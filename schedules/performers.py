@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime, timedelta
 from types import MappingProxyType
 
 from bot.domain.errors import InvalidInput
@@ -19,9 +19,17 @@ from bot.domain.outbox import DueAction, Outcome
 from bot.domain.playbook import ChaseStepKind
 from bot.services.chasing import run_chase_step
 from bot.services.facade import Services
+from bot.services.reminders import send_reminder
+from bot.services.routines import (
+    plan_mailbox_read,
+    plan_response_poll,
+    polling_matters,
+    send_digest,
+)
 
 # (services, action, late_since) -> (outcome, note). `late_since` is the working day the
 # action was meant for when that whole working period has passed (downtime); else None.
+MAILBOX_OVERLAP = timedelta(minutes=5)  # mail stamped just before a reading is not missed
 Perform = Callable[[Services, DueAction, date | None], Awaitable[tuple[Outcome, str]]]
 
 
@@ -57,10 +65,58 @@ async def _open_channel(
     return Outcome.DONE, f"channel {case.channel}"
 
 
+async def _reminder(
+    services: Services, action: DueAction, late_since: date | None
+) -> tuple[Outcome, str]:
+    result = await send_reminder(
+        services.ctx, case_ref=_case_ref(action), payload=action.payload, due_on=late_since
+    )
+    return (Outcome.DONE if result.sent else Outcome.DROPPED), result.reason
+
+
+async def _digest(
+    services: Services, action: DueAction, late_since: date | None
+) -> tuple[Outcome, str]:
+    sent = await send_digest(
+        services.ctx, chair=str(action.payload["chair"]), late=late_since is not None
+    )
+    return (Outcome.DONE, "sent") if sent else (Outcome.DROPPED, "no open case")
+
+
+async def _poll_responses(
+    services: Services, action: DueAction, late_since: date | None
+) -> tuple[Outcome, str]:
+    ctx = services.ctx
+    case_ref = _case_ref(action)
+    outcomes = await services.poll_responses(case_ref=case_ref)
+    async with ctx.uow() as uow:
+        case = await uow.cases.get(case_ref)
+        if polling_matters(case, ctx.now()):  # until the meeting is over, or cancelled
+            await plan_response_poll(ctx, uow, case, at=ctx.now())
+        await uow.commit()
+    return Outcome.DONE, f"{len(outcomes)} new responses"
+
+
+async def _read_mailbox(
+    services: Services, action: DueAction, late_since: date | None
+) -> tuple[Outcome, str]:
+    ctx = services.ctx
+    started = ctx.now()
+    read = await services.read_mailbox(since=datetime.fromisoformat(action.payload["since"]))
+    async with ctx.uow() as uow:  # the next reading overlaps a little: a repeat is refused
+        await plan_mailbox_read(ctx, uow, since=started - MAILBOX_OVERLAP)
+        await uow.commit()
+    return Outcome.DONE, f"{sum(1 for r in read if r.recorded)} returns recorded"
+
+
 PERFORMERS: Mapping[str, Performer] = MappingProxyType(
     {
         "chase": Performer(_chase, to_people=True),
+        "reminder": Performer(_reminder, to_people=True),
+        "digest": Performer(_digest, to_people=True),
         "open_channel": Performer(_open_channel, to_people=False),
+        "poll_responses": Performer(_poll_responses, to_people=False),
+        "read_mailbox": Performer(_read_mailbox, to_people=False),
     }
 )
 

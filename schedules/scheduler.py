@@ -23,6 +23,7 @@ from bot.domain.errors import DomainError
 from bot.domain.outbox import Outcome
 from bot.logging import get_logger
 from bot.services.facade import Services
+from bot.services.routines import ensure_routines
 from schedules.performers import PERFORMERS, Performer
 from schedules.runner import Ran, run_due
 
@@ -134,6 +135,7 @@ class Ticker:
             raise RuntimeError("this scheduler is already running")
         if self._lease is not None:
             await self._lease.take(self._services.ctx.now())
+        await ensure_routines(self._services.ctx)  # digests and mailbox reading recur
         self._scheduler.add_job(
             self._tick,
             IntervalTrigger(seconds=self.interval_seconds, timezone=UTC),

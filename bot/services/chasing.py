@@ -7,7 +7,6 @@ from datetime import date
 
 from bot.domain.authorisation import SYSTEM, Operation
 from bot.domain.cases import Case
-from bot.domain.directory import Role
 from bot.domain.errors import InvalidInput
 from bot.domain.playbook import Audience, ChaseStepKind
 from bot.domain.requests import InformationRequest
@@ -112,7 +111,7 @@ async def _tell_ladder_targets(
     told: list[str] = []
     in_channel = [t for t in targets if t in _CHANNEL_AUDIENCES]
     if in_channel:  # one post in the case channel, mentioning everyone it is for
-        mentions = await ctx.mentions(_audience_emails(ctx, in_channel))
+        mentions = await ctx.mentions(ctx.audience_emails(in_channel))
         await ctx.chat.post(channel=case.channel, text=f"{mentions} {text}".strip())
         told.append("the case channel")
     for target in (t for t in targets if t not in _CHANNEL_AUDIENCES):
@@ -129,7 +128,7 @@ async def _tell_ladder_targets(
                 await ctx.chat.direct_message(to=email, text=text)
                 told.append(ctx.name(email))
         else:
-            for email in _audience_emails(ctx, [target]):
+            for email in ctx.audience_emails([target]):
                 await deliver_to_person(
                     ctx, case, email, subject=f"Rapid Review: {case.ref}", text=text
                 )
@@ -138,15 +137,3 @@ async def _tell_ladder_targets(
 
 
 _CHANNEL_AUDIENCES = frozenset({Audience.CHAIR, Audience.BUSINESS_OFFICER, Audience.CASE_MEMBERS})
-
-
-def _audience_emails(ctx: ServiceContext, audiences: list[Audience]) -> list[str]:
-    roles = {
-        Audience.CHAIR: Role.CHAIR,
-        Audience.BUSINESS_OFFICER: Role.BUSINESS_OFFICER,
-        Audience.INDEPENDENT_ADVISOR: Role.INDEPENDENT_ADVISOR,
-    }
-    emails = [p.email for a in audiences if a in roles for p in ctx.directory.with_role(roles[a])]
-    if Audience.DECISION_MAKERS in audiences:
-        emails += ctx.partner_decision_makers()
-    return list(dict.fromkeys(emails))

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, time
 from typing import Any
@@ -11,7 +11,7 @@ from zoneinfo import ZoneInfo
 from bot.domain.cases import Case
 from bot.domain.directory import Agency, Directory, Partner, Role
 from bot.domain.errors import NotFound, PersonalDataRefused
-from bot.domain.playbook import Playbook
+from bot.domain.playbook import Audience, Playbook
 from bot.domain.sensitivity import SensitivityGuard, Where
 from bot.domain.stages import Track
 from bot.domain.timetable import Timetable, build_referral_timetable, build_timetable
@@ -69,6 +69,22 @@ class ServiceContext:
     async def mentions(self, emails: list[str]) -> str:
         """Names in a channel post that notify their people (Slack `<@U…>`)."""
         return " ".join([await self.chat.mention(email=e, name=self.name(e)) for e in emails])
+
+    def audience_emails(self, audiences: Iterable[Audience]) -> list[str]:
+        """The people a reminder or a rung is for, by role (agency-specific audiences, a SPOC
+        or a strategic lead, are resolved by the caller)."""
+        wanted = set(audiences)
+        roles = {
+            Audience.CHAIR: Role.CHAIR,
+            Audience.BUSINESS_OFFICER: Role.BUSINESS_OFFICER,
+            Audience.INDEPENDENT_ADVISOR: Role.INDEPENDENT_ADVISOR,
+        }
+        emails = [
+            p.email for a, r in roles.items() if a in wanted for p in self.directory.with_role(r)
+        ]
+        if wanted & {Audience.DECISION_MAKERS, Audience.PARTNERS}:
+            emails += self.partner_decision_makers()
+        return list(dict.fromkeys(emails))
 
     def chairs(self) -> list[str]:
         return [p.email for p in self.directory.with_role(Role.CHAIR)]

@@ -13,6 +13,7 @@ from bot.domain.errors import IllegalTransition, InvalidInput
 from bot.domain.stages import Action, Stage
 from bot.services.change import announce, change_case
 from bot.services.context import ServiceContext
+from bot.services.reminders import plan_case_reminders
 from bot.services.submission import panel_document
 from bot.services.wording import plural
 
@@ -52,6 +53,7 @@ async def record_decision(
             )
         case.apply(Action.RECORD_DECISION)
         case.decision = record
+        await plan_case_reminders(ctx, change.uow, case)  # ratification, now it is due
         change.record(
             "decision_recorded",
             outcome=record.outcome.value,

@@ -19,8 +19,11 @@ from bot.domain.slots import (
     non_overlapping,
 )
 from bot.domain.stages import Action, next_stage
+from bot.ports import UnitOfWork
 from bot.services.change import announce, change_case, read_case
 from bot.services.context import ServiceContext
+from bot.services.reminders import plan_case_reminders
+from bot.services.routines import plan_response_poll
 
 STEP = timedelta(minutes=15)
 
@@ -146,6 +149,7 @@ async def book_meeting(
         for email in required + optional:
             meeting.invite(email)
         case.meeting = meeting
+        await plan_meeting_follow_up(ctx, change.uow, case)
         change.record("meeting_booked", start=slot.start.isoformat(), event_id=event_id)
     local = slot.start.astimezone(ctx.zone)
     await announce(
@@ -155,6 +159,12 @@ async def book_meeting(
         f"{len(meeting.invitations)} invited. {slot.quorum.summary}.",
     )
     return meeting
+
+
+async def plan_meeting_follow_up(ctx: ServiceContext, uow: UnitOfWork, case: Case) -> None:
+    """The meeting's reminders (papers, the eve) and the polling of its responses."""
+    await plan_case_reminders(ctx, uow, case)
+    await plan_response_poll(ctx, uow, case, at=ctx.now())
 
 
 def _day_in_window(ctx: ServiceContext, case: Case, slot: RankedSlot) -> int:
@@ -186,6 +196,7 @@ async def move_meeting(
         meeting.start, meeting.end, meeting.day = slot.start, slot.end, day
         for invitation in meeting.invitations.values():
             invitation.response = Response.NONE
+        await plan_meeting_follow_up(ctx, change.uow, case)
         change.record("meeting_moved", start=slot.start.isoformat(), event_id=event_id)
     await announce(
         ctx,

@@ -12,6 +12,7 @@ from bot.ports import Button, RequestThread
 from bot.services.change import announce, change_case
 from bot.services.context import ServiceContext
 from bot.services.delivery import deliver_to_person
+from bot.services.reminders import plan_case_reminders
 from bot.services.wording import plural
 
 
@@ -38,6 +39,7 @@ async def send_information_requests(
                         payload={"agency": code, "step": rung.kind.value},
                     )
                 )
+        await plan_case_reminders(ctx, change.uow, case)
         change.record("requests_sent", agencies=list(case.agencies), due=due.isoformat())
     day = ctx.day_of(case, due)
     for request in case.requests.values():

@@ -32,7 +32,7 @@ async def test_sending_plans_every_rung_of_the_ladder_at_opening_time(world: Wor
     rungs = sorted(
         (a.due_at, a.payload["step"])
         for a in world.store.actions.values()
-        if a.payload["agency"] == "police"
+        if a.kind == "chase" and a.payload["agency"] == "police"
     )
     # Deadline Wed 6 Jan 2027; the ladder steps over New Year's Day and the weekend.
     assert rungs == [

@@ -48,7 +48,7 @@ async def test_a_return_that_arrives_between_claim_and_send_drops_the_chase(worl
 
     ran = await run_claimed(world.services, ready)
 
-    (gp,) = [r for r in ran if r.action.payload["agency"] == "gp"]
+    (gp,) = [r for r in ran if r.action.payload.get("agency") == "gp"]
     assert gp.outcome is Outcome.DROPPED
     assert not any(i.subject.startswith("Chase") for i in world.transcript.to(GP_SPOC, "email"))
     assert world.store.actions[gp.action.key].outcome is Outcome.DROPPED
@@ -101,7 +101,7 @@ async def test_a_worker_killed_before_anything_went_out_is_sent_once_by_the_next
     await claim(world.services, worker="A")  # ... and A dies before running any of them
 
     world.clock.set(local(MONDAY, "09:00") + LEASE)
-    ran = await run_due(world.services, worker="B")
+    ran = [r for r in await run_due(world.services, worker="B") if r.action.kind == "chase"]
 
     assert len(ran) == 5 and all(r.outcome is Outcome.DONE for r in ran)
     assert all(r.action.attempts == 2 for r in ran)  # A's claim and B's

@@ -19,9 +19,10 @@ POLICE_SPOC = "ira.castell@police.example.org"
 MESSAGES = ("dm", "email", "channel")
 
 
-async def tick(world: World, day: date, hhmm: str) -> list[Ran]:
+async def tick(world: World, day: date, hhmm: str, kind: str = "chase") -> list[Ran]:
+    """Run the outbox then; what it did of `kind` (milestone reminders run too)."""
     world.at(day, hhmm)
-    return await run_due(world.services, worker="test")
+    return [r for r in await run_due(world.services, worker="test") if r.action.kind == kind]
 
 
 async def tick_hourly(
@@ -107,13 +108,9 @@ async def test_the_whole_ladder_goes_out_in_working_hours_over_christmas_each_ru
         when = at.astimezone(local(date(2027, 1, 1), "00:00").tzinfo)
         assert calendar.is_working_day(when.date()), (when, item.text)
         assert 9 <= when.hour < 17, (when, item.text)
-    assert {at.date() for at, _ in sent} == {
-        date(2027, 1, 4),
-        date(2027, 1, 6),
-        date(2027, 1, 7),
-        date(2027, 1, 8),
-        date(2027, 1, 11),
-    }
+    ladder_days = {date(2027, 1, 4), date(2027, 1, 6), date(2027, 1, 7)}
+    ladder_days |= {date(2027, 1, 8), date(2027, 1, 11)}
+    assert ladder_days <= {at.date() for at, _ in sent}  # milestone reminders go out too
     texts = [(i.to, i.text) for _, i in sent]
     assert len(texts) == len(set(texts)), "a message went out twice"
     for agency in ("la", "police", "icb", "gp", "school"):
@@ -180,7 +177,7 @@ async def test_plumbing_is_not_held_for_working_hours() -> None:
     """Opening the case channel is no message to a person: it runs at night too."""
     world = failing_world(failures=1)
     ref = await world.open()
-    (opened,) = await tick(world, date(2026, 12, 19), "23:00")  # a Saturday night
+    (opened,) = await tick(world, date(2026, 12, 19), "23:00", "open_channel")  # Saturday night
     assert opened.outcome is Outcome.DONE
     assert world.store.cases[ref].channel == f"#{ref.lower()}"
 
