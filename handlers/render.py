@@ -29,6 +29,9 @@ def render_status(ctx: ServiceContext, status: CaseStatus) -> str:
     return "\n".join(lines)
 
 
+BUSY_NAMED = 4  # who cannot come, named up to this many
+
+
 def slots_heading(offer: SlotOffer) -> list[str]:
     proposal = offer.proposal
     if not proposal.slots:
@@ -42,10 +45,16 @@ def slots_heading(offer: SlotOffer) -> list[str]:
 
 
 def slot_line(ctx: ServiceContext, number: int, slot: RankedSlot) -> str:
+    """The slot, how many are free and who is not, and whether it is quorate."""
     quorate = "quorate" if slot.quorum.met else "NOT quorate"
+    busy = sorted(ctx.name(e) for e in slot.busy)
+    shown = ", ".join(busy[:BUSY_NAMED]) + (
+        f" and {len(busy) - BUSY_NAMED} more" if len(busy) > BUSY_NAMED else ""
+    )
     return (
         f"{number}. {slot_label(ctx, slot.start, slot.day)}  {len(slot.free)} of"
         f" {len(slot.free) + len(slot.busy)} free, {quorate}"
+        + (f" (busy: {shown})" if busy else "")
     )
 
 

@@ -18,6 +18,7 @@ from bot.domain.errors import InvalidInput
 from bot.domain.outbox import DueAction, Outcome
 from bot.domain.playbook import ChaseStepKind
 from bot.services.chasing import run_chase_step
+from bot.services.decisions import email_panel
 from bot.services.facade import Services
 from bot.services.reminders import send_reminder
 from bot.services.routines import (
@@ -109,6 +110,13 @@ async def _read_mailbox(
     return Outcome.DONE, f"{sum(1 for r in read if r.recorded)} returns recorded"
 
 
+async def _email_panel(
+    services: Services, action: DueAction, late_since: date | None
+) -> tuple[Outcome, str]:
+    sent = await email_panel(services.ctx, case_ref=_case_ref(action))
+    return Outcome.DONE, f"emailed ({sent})"
+
+
 PERFORMERS: Mapping[str, Performer] = MappingProxyType(
     {
         "chase": Performer(_chase, to_people=True),
@@ -117,6 +125,8 @@ PERFORMERS: Mapping[str, Performer] = MappingProxyType(
         "open_channel": Performer(_open_channel, to_people=False),
         "poll_responses": Performer(_poll_responses, to_people=False),
         "read_mailbox": Performer(_read_mailbox, to_people=False),
+        # The Panel is a national body, not a colleague's evening: the submission goes at once.
+        "email_panel": Performer(_email_panel, to_people=False),
     }
 )
 

@@ -6,12 +6,14 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from bot.domain.authorisation import Operation
+from bot.domain.authorisation import SYSTEM, Operation
 from bot.domain.cases import Case
 from bot.domain.decision import DecisionRecord
 from bot.domain.errors import IllegalTransition, InvalidInput
+from bot.domain.outbox import DueAction
 from bot.domain.stages import Action, Stage
-from bot.services.change import announce, change_case
+from bot.ports import Attachment
+from bot.services.change import announce, change_case, read_case
 from bot.services.context import ServiceContext
 from bot.services.reminders import plan_case_reminders
 from bot.services.submission import panel_document
@@ -91,6 +93,15 @@ async def submit_to_panel(ctx: ServiceContext, *, case_ref: str, actor: str) -> 
         case.apply(Action.SUBMIT)
         submitted_on = case.submitted_on = ctx.today()
         document = panel_document(ctx, case)
+        if ctx.panel_email:  # in the same transaction: the email is never lost, only late
+            await change.uow.outbox.plan(
+                DueAction(
+                    key=f"{case.ref}:panel_email",
+                    kind="email_panel",
+                    due_at=ctx.now(),
+                    case_ref=case.ref,
+                )
+            )
         change.record("submitted_to_panel", document_chars=len(document))
     deadline = ctx.timetable(case).panel_deadline
     margin = ctx.workdays.between(submitted_on, deadline)
@@ -101,10 +112,28 @@ async def submit_to_panel(ctx: ServiceContext, *, case_ref: str, actor: str) -> 
         if margin == 0
         else f"{plural(-margin, 'working day')} LATE"
     )
+    emailed = f" The decision document is emailed to {ctx.panel_email}." if ctx.panel_email else ""
     await announce(
         ctx,
         case,
         f"{case.ref} submitted to the National Panel on {submitted_on:%a %d %b},"
-        f" {timing} ({deadline:%a %d %b}).",
+        f" {timing} ({deadline:%a %d %b}).{emailed}",
     )
     return document
+
+
+async def email_panel(ctx: ServiceContext, *, case_ref: str) -> str:
+    """Send the submitted decision document to the Panel's address, attached, under a
+    reference-only subject. Returns the mail's id."""
+    if not ctx.panel_email:
+        raise InvalidInput("PANEL_EMAIL is not set: the submission cannot be emailed.")
+    case = await read_case(ctx, case_ref, actor=SYSTEM, operation=Operation.VIEW_CASE)
+    document = panel_document(ctx, case)
+    subject = ctx.safe(case, f"Rapid Review decision: {case.ref}", "email subject")
+    return await ctx.mail.send(
+        to=[ctx.panel_email],
+        subject=subject,
+        body=f"Please find attached the Rapid Review decision of {ctx.playbook.name} for"
+        f" {case.ref}, submitted on {case.submitted_on:%A %d %B %Y}.",
+        attachments=[Attachment(f"{case.ref}-rapid-review.md", document.encode(), "text/markdown")],
+    )

@@ -95,3 +95,21 @@ async def test_the_chair_moves_then_cancels_the_meeting_from_the_console(world: 
     assert await console.run(CHAIR, f"cancel {ref} The chair is unavailable") == (
         f"Cancelled. Find another slot: /rapidreview schedule {ref}"
     )
+
+
+async def test_schedule_names_who_cannot_come_to_each_slot(world: World) -> None:
+    from datetime import date, datetime, time
+
+    from bot.domain.slots import Busy
+    from tests.support.world import LONDON, POLICE_DM
+
+    ref = await world.open_with_requests()
+    world.calendar.diaries[POLICE_DM] = [  # away for the whole meeting window
+        Busy(
+            datetime.combine(date(2026, 12, 29), time(0), tzinfo=LONDON),
+            datetime.combine(date(2027, 1, 12), time(0), tzinfo=LONDON),
+        )
+    ]
+    slots = await TextCommands(world.services).run(CHAIR, f"schedule {ref}")
+    # LLR's quorum holds without the police decision maker; the chair sees who is missing.
+    assert slots.splitlines()[1].endswith("6 of 7 free, quorate (busy: Det Supt Gray Osei)")

@@ -121,3 +121,30 @@ async def test_llr_submits_only_after_ratification_and_the_document_holds_the_re
     closed = await world.services.close_case(case_ref=ref, actor=OFFICER)
     assert closed.stage is Stage.CLOSED
     assert not [a for a in world.store.actions.values() if a.done_at is None]
+
+
+async def test_the_submission_is_emailed_to_the_panel_with_the_document_attached() -> None:
+    from dataclasses import replace
+
+    from bot.services.facade import Services
+    from schedules.runner import run_due
+
+    world = World()
+    world.ctx = replace(world.ctx, panel_email="panel@nationalpanel.example.org")
+    world.services = Services(world.ctx)
+    ref = await held(world)
+    await world.services.record_decision(
+        case_ref=ref, record=parse_decision(decision_fields()), actor=CHAIR
+    )
+    world.at(date(2027, 1, 8), "10:00")
+    await world.services.ratify(case_ref=ref, actor=CHAIR)
+    await world.services.submit_to_panel(case_ref=ref, actor=OFFICER)
+    world.at(date(2027, 1, 8), "10:01")
+    await run_due(world.services, worker="test")
+    await run_due(world.services, worker="test")  # once, however often the outbox runs
+
+    (sent,) = world.transcript.to("panel@nationalpanel.example.org", "email")
+    assert sent.subject == f"Rapid Review decision: {ref}"  # the reference, never a name
+    assert f"[attached: {ref}-rapid-review.md," in sent.text
+    posts = [i.text for i in world.transcript.to(f"#{ref.lower()}", "channel")]
+    assert any("emailed to panel@nationalpanel.example.org" in p for p in posts)
