@@ -23,9 +23,9 @@ from zoneinfo import ZoneInfo
 import pytest
 from pytest_benchmark.fixture import BenchmarkFixture
 
+from benchmarks.bench_slots import fictional_directory
 from bot.adapters.graph.factory import graph_ports
 from bot.config import Settings
-from bot.domain.directory import Directory, Partner
 from bot.domain.playbook import WorkingHours
 from bot.domain.quorum import Roster
 from bot.domain.quorum_rule import QuorumRule
@@ -46,33 +46,7 @@ OTHERS += ("youth", "early-years", "camhs", "fire", "dwp")
 CPU_BUDGET_MS = 100
 
 
-def directory() -> Directory:
-    """25 invitable people of an invented partnership, and a business officer."""
-    roles = {
-        "chair@partnership.example.org": ["chair"],
-        "manager@partnership.example.org": ["partnership_manager"],
-        "advisor@advisor.example.org": ["independent_advisor"],
-        "officer@partnership.example.org": ["business_officer"],  # books it, is not invited
-    }
-    agencies: list[dict[str, object]] = []
-    for partner in Partner:
-        dm, deputy, spoc = (f"{r}@{partner.value}.example.org" for r in ("dm", "deputy", "spoc"))
-        roles |= {dm: [], deputy: [], spoc: []}
-        agencies.append(
-            {"code": f"{partner.value}-p", "name": partner.label, "partner": partner.value}
-            | {"spoc": spoc, "strategic_lead": deputy, "decision_maker": dm, "deputy": deputy}
-        )
-    for code in OTHERS:
-        spoc = f"spoc@{code}.example.org"
-        roles[spoc] = []
-        agencies.append({"code": code, "name": code, "spoc": spoc, "strategic_lead": spoc})
-    people = [{"email": e, "name": e.replace("@", " at "), "roles": r} for e, r in roles.items()]
-    return Directory.model_validate(
-        {"partnership": "Fictional Partnership", "people": people, "agencies": agencies}
-    )
-
-
-DIRECTORY = directory()
+DIRECTORY = fictional_directory(OTHERS)  # 25 invitable people
 INVITEES = [p.email for p in DIRECTORY.people if p.email != "officer@partnership.example.org"]
 ROSTER = Roster.build(DIRECTORY, INVITEES)
 START = datetime.combine(WINDOW[0][1], clock(9), tzinfo=LONDON)

@@ -30,8 +30,10 @@ KENT_2024 = QuorumRule(
 )
 
 
-def fictional_directory() -> Directory:
-    """20 invitable people of an invented partnership, and a business officer."""
+def fictional_directory(others: tuple[str, ...] | None = None) -> Directory:
+    """An invented partnership: the chair, manager and advisor, each safeguarding partner's
+    decision maker, deputy and SPOC, one SPOC per other agency (20 invitable people with
+    the default agencies), and a business officer."""
     roles = {
         "chair@partnership.example.org": ["chair"],
         "manager@partnership.example.org": ["partnership_manager"],
@@ -46,7 +48,7 @@ def fictional_directory() -> Directory:
             {"code": f"{partner.value}-p", "name": partner.label, "partner": partner.value}
             | {"spoc": spoc, "strategic_lead": deputy, "decision_maker": dm, "deputy": deputy}
         )
-    for code in OTHER_AGENCIES:
+    for code in OTHER_AGENCIES if others is None else others:
         spoc = f"spoc@{code}.example.org"
         roles[spoc] = []
         agencies.append({"code": code, "name": code, "spoc": spoc, "strategic_lead": spoc})

@@ -7,8 +7,10 @@ after the ack and its outcome reaches the person as a message.
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import Any, TypeVar
 
 from slack_bolt.async_app import AsyncAck, AsyncApp
 from slack_sdk.web.async_client import AsyncWebClient
@@ -29,6 +31,24 @@ from handlers.slack.people import SlackPeople
 
 log = get_logger(__name__)
 Body = dict[str, Any]
+T = TypeVar("T")
+
+
+@dataclass(frozen=True, slots=True)
+class Press:
+    email: str  # who pressed, from the directory
+    case_ref: str
+    detail: str  # what the button is about: an agency, a principal, a slot's start
+
+
+@dataclass(frozen=True, slots=True)
+class Answer:
+    text: str
+    blocks: list[dict[str, Any]] | None = None
+    replace: bool = False  # rewrite the message whose button was pressed
+
+
+Act = Callable[[Press], Awaitable[Answer | None]]
 NOT_KNOWN = "Sorry: the bot cannot find you in the partnership directory."
 
 
@@ -59,24 +79,39 @@ class Interactions:
     async def email(self, body: Body) -> str | None:
         return await self.people.email_of(str(body.get("user", {}).get("id", "")))
 
-    # -- information returns ---------------------------------------------------------------
-
-    async def open_return_form(self, body: Body) -> None:
-        case_ref, agency = _about(body)
+    async def on_press(self, body: Body, act: Act) -> None:
+        """A button's work for the person who pressed it: the answer goes to them alone (or
+        replaces the pressed message); a refusal is said in words, nothing half-done."""
         url = str(body.get("response_url", ""))
         email = await self.email(body)
         if email is None:
             await self.answers.send(url, NOT_KNOWN)
             return
+        first, second = _about(body)
         try:
-            await self.services.check(
-                case_ref=case_ref, actor=email, operation=Operation.RECORD_RETURN, agency=agency
-            )
+            answer = await act(Press(email, first, second))
         except DomainError as err:
             await self.answers.send(url, f"Sorry: {err.message}")
             return
-        view = views.return_modal(case_ref, agency, self.services.ctx.agency_name(agency))
-        await self.client.views_open(trigger_id=str(body["trigger_id"]), view=view)
+        if answer is not None:
+            await self.answers.send(url, answer.text, blocks=answer.blocks, replace=answer.replace)
+
+    # -- information returns ---------------------------------------------------------------
+
+    async def open_return_form(self, body: Body) -> None:
+        async def act(press: Press) -> Answer | None:
+            await self.services.check(
+                case_ref=press.case_ref,
+                actor=press.email,
+                operation=Operation.RECORD_RETURN,
+                agency=press.detail,
+            )
+            agency_name = self.services.ctx.agency_name(press.detail)
+            view = views.return_modal(press.case_ref, press.detail, agency_name)
+            await self.client.views_open(trigger_id=str(body["trigger_id"]), view=view)
+            return None
+
+        await self.on_press(body, act)
 
     async def record_return(
         self, user_id: str, case_ref: str, agency: str, kind: ReturnKind, summary: str
@@ -106,12 +141,9 @@ class Interactions:
 
     async def return_submitted(self, ack: AsyncAck, body: Body) -> None:
         view = body["view"]
-        try:
-            form = forms.read_return(view["state"]["values"])
-        except forms.Invalid as invalid:
-            await ack(response_action="errors", errors=invalid.errors)
+        form = await _accepted(ack, lambda: forms.read_return(view["state"]["values"]))
+        if form is None:
             return
-        await ack()
         case_ref, _, agency = str(view.get("private_metadata", "")).partition("|")
         summary = "\n".join(
             [form.summary] + ([f"Files: {', '.join(form.files)}"] if form.files else [])
@@ -157,12 +189,9 @@ class Interactions:
 
     async def decision_submitted(self, ack: AsyncAck, body: Body) -> None:
         view = body["view"]
-        try:
-            record = forms.read_decision(view["state"]["values"])
-        except forms.Invalid as invalid:
-            await ack(response_action="errors", errors=invalid.errors)
+        record = await _accepted(ack, lambda: forms.read_decision(view["state"]["values"]))
+        if record is None:
             return
-        await ack()
         case_ref, user = str(view.get("private_metadata", "")), str(body["user"]["id"])
 
         async def record_it() -> None:
@@ -190,14 +219,10 @@ class Interactions:
         await self.client.views_open(trigger_id=trigger_id, view=views.new_case_modal(agencies))
 
     async def new_case_submitted(self, ack: AsyncAck, body: Body) -> None:
-        try:
-            notification = forms.read_new_case(
-                body["view"]["state"]["values"], self.services.ctx.today()
-            )
-        except forms.Invalid as invalid:
-            await ack(response_action="errors", errors=invalid.errors)
+        values, today = body["view"]["state"]["values"], self.services.ctx.today()
+        notification = await _accepted(ack, lambda: forms.read_new_case(values, today))
+        if notification is None:
             return
-        await ack()
         user = str(body["user"]["id"])
 
         async def open_it() -> None:
@@ -221,16 +246,11 @@ class Interactions:
 
     async def book_slot(self, body: Body) -> None:
         """Book the pressed slot if it is still on offer (diaries change between the offer
-        and the press); otherwise say so and offer the slots as they are now."""
-        case_ref, start_text = _about(body)
-        url = str(body.get("response_url", ""))
-        email = await self.email(body)
-        if email is None:
-            await self.answers.send(url, NOT_KNOWN)
-            return
-        try:
-            start = datetime.fromisoformat(start_text)
-            offer = await self.services.find_slots(case_ref=case_ref, actor=email)
+        and the press); otherwise say so."""
+
+        async def act(press: Press) -> Answer:
+            start = datetime.fromisoformat(press.detail)
+            offer = await self.services.find_slots(case_ref=press.case_ref, actor=press.email)
             slot = next(
                 (s for s in offer.proposal.slots if s.start == start and s.quorum.met), None
             )
@@ -238,47 +258,35 @@ class Interactions:
                 raise InvalidInput(
                     "that slot is no longer free and quorate; run /rapidreview schedule again."
                 )
-            meeting = await self.services.book_meeting(case_ref=case_ref, slot=slot, actor=email)
-        except DomainError as err:
-            await self.answers.send(url, f"Sorry: {err.message}")
-            return
-        await self.answers.send(
-            url, f"Booked {case_ref}: {len(meeting.invitations)} invited.", replace=True
-        )
+            meeting = await self.services.book_meeting(
+                case_ref=press.case_ref, slot=slot, actor=press.email
+            )
+            booked = f"Booked {press.case_ref}: {len(meeting.invitations)} invited."
+            return Answer(booked, replace=True)
+
+        await self.on_press(body, act)
 
     async def invite_deputy(self, body: Body) -> None:
         """The remedy button under a broken-quorum alert: invite the decision maker's deputy."""
-        case_ref, principal = _about(body)
-        url = str(body.get("response_url", ""))
-        email = await self.email(body)
-        if email is None:
-            await self.answers.send(url, NOT_KNOWN)
-            return
-        try:
+
+        async def act(press: Press) -> Answer:
             deputy = await self.services.invite_deputy(
-                case_ref=case_ref, principal=principal, actor=email
+                case_ref=press.case_ref, principal=press.detail, actor=press.email
             )
-        except DomainError as err:
-            await self.answers.send(url, f"Sorry: {err.message}")
-            return
-        await self.answers.send(url, f"Invited {self.services.ctx.name(deputy)}.")
+            return Answer(f"Invited {self.services.ctx.name(deputy)}.")
+
+        await self.on_press(body, act)
 
     async def offer_slots(self, body: Body) -> None:
         """The other remedy: the quorate slots still inside the window, with Book buttons."""
-        case_ref, _ = _about(body)
-        url = str(body.get("response_url", ""))
-        email = await self.email(body)
-        if email is None:
-            await self.answers.send(url, NOT_KNOWN)
-            return
-        ctx = self.services.ctx
-        try:
-            offer = await self.services.find_slots(case_ref=case_ref, actor=email)
-        except DomainError as err:
-            await self.answers.send(url, f"Sorry: {err.message}")
-            return
-        blocks = views.slot_blocks(ctx, case_ref, offer)
-        await self.answers.send(url, render_slots(ctx, offer), blocks=blocks)
+
+        async def act(press: Press) -> Answer:
+            ctx = self.services.ctx
+            offer = await self.services.find_slots(case_ref=press.case_ref, actor=press.email)
+            blocks = views.slot_blocks(ctx, press.case_ref, offer)
+            return Answer(render_slots(ctx, offer), blocks)
+
+        await self.on_press(body, act)
 
     # -- presence ---------------------------------------------------------------------------
 
@@ -296,6 +304,18 @@ class Interactions:
             return
         email = await self.people.email_of(user)
         await self.services.someone_joined(channel=str(event.get("channel", "")), email=email)
+
+
+async def _accepted(ack: AsyncAck, read: Callable[[], T]) -> T | None:
+    """Read a submitted form: closed with an ack when it is valid, else kept open with each
+    problem under its field (`response_action: errors`), nothing the person typed lost."""
+    try:
+        value = read()
+    except forms.Invalid as invalid:
+        await ack(response_action="errors", errors=invalid.errors)
+        return None
+    await ack()
+    return value
 
 
 def _about(body: Body) -> tuple[str, str]:

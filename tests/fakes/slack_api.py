@@ -13,8 +13,6 @@ from __future__ import annotations
 
 import itertools
 import json
-import socket
-import threading
 import time
 from collections import Counter, deque
 from collections.abc import Iterator
@@ -23,7 +21,6 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import parse_qsl
 
-import uvicorn
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import JSONResponse, PlainTextResponse, Response
@@ -31,6 +28,7 @@ from starlette.routing import Route
 
 from tests.fakes.slack_methods import APP_CALLER, METHODS
 from tests.fakes.slack_model import Args, Channel, Message, SlackError
+from tests.fakes.threaded import listening
 
 __all__ = [
     "APP_TOKEN", "BOT_TOKEN", "BOT_USER", "Call", "Channel", "Message", "SlackApiFake", "serve",
@@ -236,24 +234,7 @@ async def _arguments(request: Request) -> Args:
 
 @contextmanager
 def serve(fake: SlackApiFake) -> Iterator[SlackApiFake]:
-    """Serve the fake with uvicorn on a free 127.0.0.1 port in a daemon thread, until exit."""
-    sock = socket.socket()
-    sock.bind(("127.0.0.1", 0))
-    config = uvicorn.Config(
-        fake.app, lifespan="off", log_level="warning", timeout_graceful_shutdown=1
-    )
-    server = uvicorn.Server(config)
-    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 10
-    while not server.started and thread.is_alive() and time.monotonic() < deadline:
-        time.sleep(0.005)
-    try:
-        if not server.started:
-            raise RuntimeError("the Slack API fake did not start")
-        fake.base_url = f"http://127.0.0.1:{sock.getsockname()[1]}/api/"
+    """Serve the fake on a free 127.0.0.1 port in a daemon thread, until exit."""
+    with listening(fake.app, name="Slack API fake") as port:
+        fake.base_url = f"http://127.0.0.1:{port}/api/"
         yield fake
-    finally:
-        server.should_exit = True
-        thread.join(10)
-        sock.close()

@@ -10,21 +10,18 @@ from __future__ import annotations
 
 import datetime as dt
 import ipaddress
-import socket
 import tempfile
-import threading
-import time
 from collections.abc import Iterator
 from contextlib import ExitStack, contextmanager
 from pathlib import Path
 
-import uvicorn
 from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
 
 from tests.fakes.graph_api import GraphApiFake
+from tests.fakes.threaded import listening
 
 
 @contextmanager
@@ -33,40 +30,12 @@ def serve(fake: GraphApiFake) -> Iterator[GraphApiFake]:
     `fake.ca_file` (the CA to trust for the authority)."""
     with tempfile.TemporaryDirectory() as folder, ExitStack() as stack:
         ca, cert, key = throwaway_ca(Path(folder))
-        port = stack.enter_context(_listening(fake, None))
-        tls_port = stack.enter_context(_listening(fake, (cert, key)))
+        port = stack.enter_context(listening(fake.app, name="Graph fake"))
+        tls_port = stack.enter_context(listening(fake.app, name="Graph fake", tls=(cert, key)))
         fake.base_url = f"http://127.0.0.1:{port}/v1.0"
         fake.authority = f"https://127.0.0.1:{tls_port}"
         fake.ca_file = str(ca)
         yield fake
-
-
-@contextmanager
-def _listening(fake: GraphApiFake, tls: tuple[Path, Path] | None) -> Iterator[int]:
-    sock = socket.socket()
-    sock.bind(("127.0.0.1", 0))
-    config = uvicorn.Config(
-        fake.app,
-        lifespan="off",
-        log_level="warning",
-        timeout_graceful_shutdown=1,
-        ssl_certfile=str(tls[0]) if tls else None,
-        ssl_keyfile=str(tls[1]) if tls else None,
-    )
-    server = uvicorn.Server(config)
-    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 10
-    while not server.started and thread.is_alive() and time.monotonic() < deadline:
-        time.sleep(0.005)
-    try:
-        if not server.started:
-            raise RuntimeError("the Graph fake did not start")
-        yield sock.getsockname()[1]
-    finally:
-        server.should_exit = True
-        thread.join(10)
-        sock.close()
 
 
 def throwaway_ca(folder: Path) -> tuple[Path, Path, Path]:

@@ -16,16 +16,17 @@ import pytest
 from bot.domain.requests import ReturnKind
 from bot.domain.stages import Stage
 from tests.fakes.graph_api import MAILBOX, GraphApiFake
-from tests.fakes.slack_api import BOT_TOKEN, SlackApiFake
+from tests.fakes.slack_api import SlackApiFake
 from tests.integration.graph.support import graph_settings
-from tests.integration.http.harness import Running, serving, settings_for
+from tests.integration.http.harness import Running, serving
 from tests.integration.slack.slack_app import (
     CHAIR,
-    SECRET,
     answered,
+    button,
     command,
     interaction,
     open_case,
+    slack_settings,
     workspace,
 )
 
@@ -44,12 +45,8 @@ async def running(
     for email in [*people, GP_SPOC]:
         graph_api.add_person(email, [CHAIR_BUSY] if email == CHAIR else [])
     outlook = graph_settings(graph_api, graph_ca_bundle=graph_api.ca_file)
-    settings = settings_for(
-        database_url,
-        slack_bot_token=BOT_TOKEN,
-        slack_signing_secret=SECRET,
-        slack_api_url=slack_api.base_url,
-        **{k: getattr(outlook, k) for k in outlook.model_fields_set},
+    settings = slack_settings(
+        database_url, slack_api, **{k: getattr(outlook, k) for k in outlook.model_fields_set}
     )
     async with serving(settings) as running:
         yield running
@@ -74,19 +71,7 @@ async def test_a_case_meets_in_outlook_and_hears_from_agencies_outside_slack(
     shown = [r for r in slack_api.responses if r.get("blocks")][-1]
     book = next(b["accessory"] for b in shown["blocks"] if "accessory" in b)
 
-    await interaction(
-        running,
-        {
-            "type": "block_actions",
-            "user": {"id": chair},
-            "team": {"id": "T0EXAMPLE1"},
-            "api_app_id": "A0EXAMPLE1",
-            "token": "deprecated-verification-token",
-            "trigger_id": slack_api.trigger(),
-            "response_url": slack_api.response_url("book"),
-            "actions": [{"type": "button", "action_id": "book_slot", "value": book["value"]}],
-        },
-    )
+    await interaction(running, button(slack_api, chair, "book_slot", book["value"], key="book"))
     assert (await answered(running, slack_api, "book"))["text"].startswith(f"Booked {ref}")
     (event,) = graph_api.events.values()
     assert event.subject == f"Rapid Review meeting: {ref}"

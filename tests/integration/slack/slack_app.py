@@ -14,6 +14,7 @@ import httpx
 import pytest
 from slack_sdk.signature import SignatureVerifier
 
+from bot.config import Settings
 from bot.directories import load_directory
 from tests.fakes.slack_api import BOT_TOKEN, SlackApiFake
 from tests.integration.http.harness import TOKEN, Running, notification, serving, settings_for
@@ -28,13 +29,7 @@ POLICE_SPOC = "ira.castell@police.example.org"
 
 @pytest.fixture
 async def running(slack_api: SlackApiFake, database_url: str) -> AsyncIterator[Running]:
-    settings = settings_for(
-        database_url,
-        slack_bot_token=BOT_TOKEN,
-        slack_signing_secret=SECRET,
-        slack_api_url=slack_api.base_url,
-    )
-    async with serving(settings) as running:
+    async with serving(slack_settings(database_url, slack_api)) as running:
         yield running
 
 
@@ -131,6 +126,46 @@ async def opened_view(slack_api: SlackApiFake, callback: str) -> dict[str, Any]:
     )
     assert len(views) == 1, f"{len(views)} '{callback}' forms opened"
     return views[0]
+
+
+def button(
+    slack_api: SlackApiFake,
+    user: str,
+    action: str,
+    value: str,
+    *,
+    key: str,
+    channel: str | None = None,
+    message: dict[str, Any] | None = None,
+) -> dict[str, Any]:
+    """A block_actions payload: `user` pressed the button `action` carrying `value`; the
+    answer goes to the response_url `key`."""
+    payload: dict[str, Any] = {
+        "type": "block_actions",
+        "user": {"id": user},
+        "team": {"id": "T0EXAMPLE1"},
+        "api_app_id": "A0EXAMPLE1",
+        "token": "deprecated-verification-token",
+        "trigger_id": slack_api.trigger(),
+        "response_url": slack_api.response_url(key),
+        "actions": [{"type": "button", "action_id": action, "block_id": "b", "value": value}],
+    }
+    if channel is not None:
+        payload["channel"] = {"id": channel}
+    if message is not None:
+        payload["message"] = message
+    return payload
+
+
+def slack_settings(database_url: str, slack_api: SlackApiFake, **more: object) -> Settings:
+    """The server's settings for Slack in HTTP mode against the fake, and `more`."""
+    return settings_for(
+        database_url,
+        slack_bot_token=BOT_TOKEN,
+        slack_signing_secret=SECRET,
+        slack_api_url=slack_api.base_url,
+        **more,
+    )
 
 
 async def interaction(running: Running, payload: dict[str, Any]) -> httpx.Response:

@@ -17,19 +17,20 @@ from bot.bootstrap import Container
 from bot.domain.meeting import Response
 from bot.domain.stages import Stage
 from bot.services.facade import Services
-from tests.fakes.slack_api import BOT_TOKEN, SlackApiFake
-from tests.integration.http.harness import Running, serving, settings_for
+from tests.fakes.slack_api import SlackApiFake
+from tests.integration.http.harness import Running, serving
 from tests.integration.slack.slack_app import (
     CHAIR,
     OFFICER,
     POLICE_SPOC,
-    SECRET,
     answered,
+    button,
     command,
     event,
     interaction,
     open_case,
     opened_view,
+    slack_settings,
     workspace,
 )
 from tests.integration.slack.test_returns_in_slack import submission
@@ -47,12 +48,7 @@ async def running(slack_api: SlackApiFake, database_url: str) -> AsyncIterator[R
         container.services = Services(container.ctx)
         return container
 
-    settings = settings_for(
-        database_url,
-        slack_bot_token=BOT_TOKEN,
-        slack_signing_secret=SECRET,
-        slack_api_url=slack_api.base_url,
-    )
+    settings = slack_settings(database_url, slack_api)
     async with serving(settings, adjust=on_the_clock) as running:
         yield running
 
@@ -142,16 +138,7 @@ async def test_schedule_offers_quorate_slots_with_book_buttons_that_book_the_mee
     assert buttons and all(b["action_id"] == "book_slot" for b in buttons)
     assert buttons[0]["value"].startswith(f"{ref}|2027-01-")  # inside the meeting window
 
-    press = {
-        "type": "block_actions",
-        "user": {"id": chair},
-        "team": {"id": "T0EXAMPLE1"},
-        "api_app_id": "A0EXAMPLE1",
-        "token": "deprecated-verification-token",
-        "trigger_id": slack_api.trigger(),
-        "response_url": slack_api.response_url("book"),
-        "actions": [{"type": "button", "action_id": "book_slot", "value": buttons[0]["value"]}],
-    }
+    press = button(slack_api, chair, "book_slot", buttons[0]["value"], key="book")
     await interaction(running, press)
     await running.settle()
     assert await stage_of(running, ref) is Stage.MEETING_BOOKED
@@ -401,27 +388,15 @@ async def test_the_remedy_buttons_under_a_decline_invite_the_deputy_and_offer_sl
     assert channel is not None
     alert = list(slack_api.messages[channel.id].values())[-1]
     (actions,) = [b for b in alert.blocks or [] if b["type"] == "actions"]
-    (button,) = actions["elements"]
-    assert (button["action_id"], button["value"]) == ("invite_deputy", f"{ref}|{police_dm}")
+    (shown,) = actions["elements"]
+    assert (shown["action_id"], shown["value"]) == ("invite_deputy", f"{ref}|{police_dm}")
 
     chair = people[CHAIR]
     for action, value, key in (
-        ("invite_deputy", button["value"], "deputy"),
+        ("invite_deputy", shown["value"], "deputy"),
         ("find_slots", ref, "slots"),
     ):
-        await interaction(
-            running,
-            {
-                "type": "block_actions",
-                "user": {"id": chair},
-                "team": {"id": "T0EXAMPLE1"},
-                "api_app_id": "A0EXAMPLE1",
-                "token": "deprecated-verification-token",
-                "trigger_id": slack_api.trigger(),
-                "response_url": slack_api.response_url(key),
-                "actions": [{"type": "button", "action_id": action, "value": value}],
-            },
-        )
+        await interaction(running, button(slack_api, chair, action, value, key=key))
     await running.settle()
     deputy = await answered(running, slack_api, "deputy")
     slots = await answered(running, slack_api, "slots")

@@ -14,6 +14,7 @@ from tests.integration.slack.slack_app import (
     LA_SPOC,
     POLICE_SPOC,
     answered,
+    button,
     event,
     interaction,
     open_case,
@@ -35,27 +36,11 @@ def request_dm(slack_api: SlackApiFake, user: str) -> tuple[str, Message]:
 def press(
     slack_api: SlackApiFake, user: str, channel: str, message: Message, action: str, value: str
 ) -> dict[str, Any]:
-    return {
-        "type": "block_actions",
-        "user": {"id": user},
-        "team": {"id": "T0EXAMPLE1"},
-        "api_app_id": "A0EXAMPLE1",
-        "token": "deprecated-verification-token",
-        "trigger_id": slack_api.trigger(),
-        "channel": {"id": channel},
-        "container": {"type": "message", "message_ts": message.ts, "channel_id": channel},
-        "message": {"ts": message.ts, "text": message.text, "type": "message"},
-        "response_url": slack_api.response_url(f"press-{action}"),
-        "actions": [
-            {
-                "type": "button",
-                "action_id": action,
-                "block_id": "b",
-                "value": value,
-                "action_ts": "1",
-            }
-        ],
-    }
+    """`user` presses a button under the request DM `message`."""
+    shown = {"ts": message.ts, "text": message.text, "type": "message"}
+    return button(
+        slack_api, user, action, value, key=f"press-{action}", channel=channel, message=shown
+    )
 
 
 def submission(user: str, callback: str, meta: str, values: dict[str, Any]) -> dict[str, Any]:
