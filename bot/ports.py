@@ -90,6 +90,15 @@ class Chat(Protocol):
         ...
 
 
+@dataclass(frozen=True, slots=True)
+class BookedEvent:
+    """What the calendar says of a meeting it booked."""
+
+    id: str  # the event in the partnership mailbox
+    ical_uid: str = ""  # the same in every invitee's calendar
+    join_url: str | None = None  # the Teams link
+
+
 class CalendarPort(Protocol):
     async def free_busy(
         self, *, people: Sequence[str], start: datetime, end: datetime
@@ -105,7 +114,7 @@ class CalendarPort(Protocol):
         required: Sequence[str],
         optional: Sequence[str],
         transaction_id: str,
-    ) -> str: ...
+    ) -> BookedEvent: ...
 
     async def add_attendee(self, *, event_id: str, email: str, optional: bool = False) -> None: ...
 

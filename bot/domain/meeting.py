@@ -27,6 +27,8 @@ class Meeting:
     end: datetime
     day: int  # working day of the case
     event_id: str = ""
+    ical_uid: str = ""  # the same in every invitee's calendar
+    join_url: str | None = None  # the Teams link, when the calendar made one
     invitations: dict[str, Invitation] = field(default_factory=dict)
     attended: frozenset[str] | None = None
     held_on: date | None = None

@@ -132,7 +132,7 @@ async def book_meeting(
     optional = list(invitees.optional)
     # Deputies chosen by the fallback search are invited in their principal's place.
     required = [*invitees.required, *sorted(slot.free - set(invitees.everyone))]
-    event_id = await ctx.calendar.create_event(
+    booked_event = await ctx.calendar.create_event(
         subject=ctx.safe(case, f"Rapid Review meeting: {case.ref}", "calendar subject"),
         body=f"Agenda: the facts, immediate safeguarding, learning, and the decision on"
         f" {case.ref}. Papers and discussion in the case channel.",
@@ -145,18 +145,26 @@ async def book_meeting(
     async with change_case(ctx, case_ref, actor=actor, operation=Operation.SCHEDULE) as change:
         case = change.case
         case.apply(Action.BOOK_MEETING)
-        meeting = Meeting(start=slot.start, end=slot.end, day=day, event_id=event_id)
+        meeting = Meeting(
+            start=slot.start,
+            end=slot.end,
+            day=day,
+            event_id=booked_event.id,
+            ical_uid=booked_event.ical_uid,
+            join_url=booked_event.join_url,
+        )
         for email in required + optional:
             meeting.invite(email)
         case.meeting = meeting
         await plan_meeting_follow_up(ctx, change.uow, case)
-        change.record("meeting_booked", start=slot.start.isoformat(), event_id=event_id)
+        change.record("meeting_booked", start=slot.start.isoformat(), event_id=booked_event.id)
     local = slot.start.astimezone(ctx.zone)
     await announce(
         ctx,
         case,
         f"Rapid Review meeting booked for {local:%A %d %B %H:%M} (day {day}); "
-        f"{len(meeting.invitations)} invited. {slot.quorum.summary}.",
+        f"{len(meeting.invitations)} invited. {slot.quorum.summary}."
+        + (f"\nJoin on Teams: {meeting.join_url}" if meeting.join_url else ""),
     )
     return meeting
 

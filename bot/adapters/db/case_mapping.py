@@ -71,6 +71,8 @@ def _to_meeting(row: MeetingRow) -> Meeting:
         end=row.end,
         day=row.day,
         event_id=row.event_id,
+        ical_uid=row.ical_uid,
+        join_url=row.join_url,
         invitations={
             i.email: Invitation(i.email, i.information_only, Response(i.response))
             for i in row.invitations
@@ -125,6 +127,7 @@ def _fill_meeting(row: CaseRow, meeting: Meeting | None) -> None:
     child = row.meeting or MeetingRow(invitations=[])
     child.start, child.end, child.day = meeting.start, meeting.end, meeting.day
     child.event_id, child.held_on = meeting.event_id, meeting.held_on
+    child.ical_uid, child.join_url = meeting.ical_uid, meeting.join_url
     child.attended = sorted(meeting.attended) if meeting.attended is not None else None
     existing = {i.email: i for i in child.invitations}
     kept: list[InvitationRow] = []

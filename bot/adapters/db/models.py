@@ -118,6 +118,8 @@ class MeetingRow(Base):
     end: Mapped[datetime]
     day: Mapped[int] = mapped_column(Integer)
     event_id: Mapped[str] = mapped_column(String(512), default="")
+    ical_uid: Mapped[str] = mapped_column(String(512), default="", server_default="")
+    join_url: Mapped[str | None] = mapped_column(Text)
     attended: Mapped[list[Any] | None]
     held_on: Mapped[date | None] = mapped_column(Date)
 

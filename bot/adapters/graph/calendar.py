@@ -32,6 +32,7 @@ from bot.adapters.graph.client import GraphConnection, call
 from bot.adapters.graph.freebusy import free_busy
 from bot.adapters.graph.times import graph_time, utc
 from bot.domain.errors import InvalidInput
+from bot.ports import BookedEvent
 
 if TYPE_CHECKING:
     from bot.ports import CalendarPort
@@ -78,7 +79,7 @@ class GraphCalendar:
         required: Sequence[str],
         optional: Sequence[str],
         transaction_id: str,
-    ) -> str:
+    ) -> BookedEvent:
         """A Teams meeting in the mailbox's calendar, invitations sent by Exchange. Graph
         answers a repeat of `transaction_id` with the event it already made."""
         attendees = [_attendee(e, AttendeeType.Required) for e in required]
@@ -97,7 +98,8 @@ class GraphCalendar:
         made = await call(self.connection, request, what="booking the meeting", permission=WRITE)
         if made is None or not made.id:
             raise InvalidInput("Microsoft Graph created the meeting but did not say its id.")
-        return made.id
+        join = made.online_meeting.join_url if made.online_meeting else None
+        return BookedEvent(made.id, made.i_cal_u_id or "", join)
 
     async def event_details(self, event_id: str) -> EventDetails:
         """What to link to: the Teams join URL, the Outlook link, the iCalendar UID."""

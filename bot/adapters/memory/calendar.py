@@ -9,6 +9,7 @@ from datetime import datetime
 from bot.domain.errors import NotFound
 from bot.domain.meeting import Response
 from bot.domain.slots import Busy
+from bot.ports import BookedEvent
 
 
 @dataclass(slots=True)
@@ -58,10 +59,10 @@ class InMemoryCalendar:
         required: Sequence[str],
         optional: Sequence[str],
         transaction_id: str,
-    ) -> str:
+    ) -> BookedEvent:
         existing = self.events.get(transaction_id)
         if existing is not None:  # a retried create never makes a second meeting
-            return existing.id
+            return BookedEvent(existing.id, existing.id)
         event = Event(
             transaction_id,
             subject,
@@ -72,7 +73,7 @@ class InMemoryCalendar:
             set(optional),
         )
         self.events[transaction_id] = event
-        return event.id
+        return BookedEvent(event.id, event.id)  # no Teams here: no join link
 
     def _event(self, event_id: str) -> Event:
         event = self.events.get(event_id)

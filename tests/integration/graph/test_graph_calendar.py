@@ -27,7 +27,7 @@ def at(hour: int, minute: int = 0, day: int = 0) -> datetime:
 
 
 async def book(calendar: GraphCalendar, tx: str = "LLR-RR-2026-014:meeting:20261110T0930") -> str:
-    return await calendar.create_event(
+    booked = await calendar.create_event(
         subject="Rapid Review meeting: LLR-RR-2026-014",
         body="Agenda: the facts & the decision.\nPapers in the case channel.",
         start=at(9, 30, day=1),
@@ -36,6 +36,7 @@ async def book(calendar: GraphCalendar, tx: str = "LLR-RR-2026-014:meeting:20261
         optional=[HEALTH],
         transaction_id=tx,
     )
+    return booked.id
 
 
 async def test_free_busy_asks_graph_for_at_most_20_people_a_call(

@@ -78,6 +78,15 @@ async def test_a_case_meets_in_outlook_and_hears_from_agencies_outside_slack(
     assert event.online and event.transaction_id == f"{ref}:meeting:{event.start:%Y%m%dT%H%M}"
     required = {a["emailAddress"]["address"] for a in event.attendees if a["type"] == "required"}
     assert {CHAIR, POLICE_DM} <= required
+    # The event id and iCalUId are kept with the case; the Teams link is posted in the channel.
+    booked = (await running.container.services.status(case_ref=ref, actor=CHAIR)).case.meeting
+    assert booked is not None and booked.event_id == event.id
+    assert booked.ical_uid.startswith("040000008200E00074C5B7101A82E008")
+    assert booked.join_url and booked.join_url.startswith("https://")
+    channel = slack_api.by_name(ref.lower())
+    assert channel is not None
+    posts = [m.text for m in slack_api.messages[channel.id].values()]
+    assert any(p.endswith(f"Join on Teams: {booked.join_url}") for p in posts)
 
     # The police decision maker declines in Outlook; the next poll tells the channel, with a
     # button that invites the deputy to the same Outlook meeting.
