@@ -122,6 +122,7 @@ def create_app(container_factory: ContainerFactory) -> Starlette:
             gc.freeze()
             yield {"container": container, "slack": slack}
         finally:
+            gc.unfreeze()  # what this app held may now be collected (tests start many)
             if slack is not None:
                 await slack.aclose()
             await container.aclose()

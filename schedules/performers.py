@@ -105,7 +105,7 @@ async def _read_mailbox(
     started = ctx.now()
     read = await services.read_mailbox(since=datetime.fromisoformat(action.payload["since"]))
     async with ctx.uow() as uow:  # the next reading overlaps a little: a repeat is refused
-        await plan_mailbox_read(ctx, uow, since=started - MAILBOX_OVERLAP)
+        await plan_mailbox_read(ctx, uow, since=started - MAILBOX_OVERLAP, after=started)
         await uow.commit()
     return Outcome.DONE, f"{sum(1 for r in read if r.recorded)} returns recorded"
 

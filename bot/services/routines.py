@@ -27,8 +27,13 @@ def _working_time(ctx: ServiceContext) -> WorkingTime:
 
 
 def _next_poll(ctx: ServiceContext, after: datetime) -> datetime:
-    """Fifteen minutes on, inside working hours."""
-    return _working_time(ctx).next_sendable(after + POLL_EVERY)
+    """The next quarter hour strictly after `after`, inside working hours. On a fixed grid,
+    so that two chains of polls (a meeting moved, a scheduler restarted) plan the same keys
+    and merge into one instead of doubling."""
+    grid = int(POLL_EVERY.total_seconds() // 60)
+    at = after.replace(second=0, microsecond=0)
+    at += timedelta(minutes=grid - at.minute % grid)
+    return _working_time(ctx).next_sendable(at)
 
 
 # -- the chairs' digest -----------------------------------------------------------------------
@@ -97,8 +102,11 @@ def polling_matters(case: Case, now: datetime) -> bool:
 # -- the partnership mailbox ------------------------------------------------------------------
 
 
-async def plan_mailbox_read(ctx: ServiceContext, uow: UnitOfWork, *, since: datetime) -> None:
-    due = _next_poll(ctx, since)
+async def plan_mailbox_read(
+    ctx: ServiceContext, uow: UnitOfWork, *, since: datetime, after: datetime
+) -> None:
+    """The next reading after `after`, of the mail received since `since`."""
+    due = _next_poll(ctx, after)
     await uow.outbox.plan(
         DueAction(
             key=f"mailbox:read:{due:%Y%m%dT%H%M}",
@@ -117,5 +125,5 @@ async def ensure_routines(ctx: ServiceContext) -> None:
         for chair in ctx.chairs():
             await plan_digest(ctx, uow, chair, after=now)
         if ctx.mailbox is not None:
-            await plan_mailbox_read(ctx, uow, since=now - POLL_EVERY)
+            await plan_mailbox_read(ctx, uow, since=now - POLL_EVERY, after=now - POLL_EVERY)
         await uow.commit()

@@ -3,7 +3,7 @@ responses read back every quarter hour in working hours, and the mailbox read fo
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date
 
 from bot.domain.meeting import Response
 from bot.domain.requests import ReturnKind
@@ -59,7 +59,7 @@ async def test_responses_are_read_back_every_quarter_hour_until_the_meeting(worl
         a.due_at for a in world.store.actions.values()
         if a.kind == "poll_responses" and a.done_at is None
     )  # fmt: skip
-    assert polls == [local(date(2026, 12, 21), "10:35")]  # the next, a quarter hour on
+    assert polls == [local(date(2026, 12, 21), "10:30")]  # the next quarter hour
     world.at(date(2026, 12, 21), "17:00")
     await run_due(world.services, worker="test")
     (after_hours,) = [
@@ -85,4 +85,20 @@ async def test_the_mailbox_is_read_and_an_emailed_return_recorded(world: World) 
         a for a in world.store.actions.values()
         if a.kind == "read_mailbox" and a.done_at is None
     ]  # fmt: skip
-    assert next_read.due_at - local(date(2026, 12, 21), "10:30") == timedelta(minutes=10)
+    assert next_read.due_at == local(date(2026, 12, 21), "10:45")  # the next quarter hour
+
+
+async def test_moving_the_meeting_does_not_double_the_polling(world: World) -> None:
+    ref = await world.open_with_requests()
+    offer = await world.services.find_slots(case_ref=ref, actor=CHAIR)
+    await world.services.book_meeting(case_ref=ref, slot=offer.proposal.slots[0], actor=CHAIR)
+    world.at(date(2026, 12, 21), "10:07")
+    await world.services.move_meeting(case_ref=ref, slot=offer.proposal.slots[1], actor=CHAIR)
+    for hhmm in ("10:15", "10:30", "10:45"):
+        world.at(date(2026, 12, 21), hhmm)
+        await run_due(world.services, worker="test")
+    pending = [
+        a for a in world.store.actions.values()
+        if a.kind == "poll_responses" and a.done_at is None
+    ]  # fmt: skip
+    assert [a.due_at for a in pending] == [local(date(2026, 12, 21), "11:00")]  # one chain
