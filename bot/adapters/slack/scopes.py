@@ -36,8 +36,14 @@ SCOPE_OF_EVENT: dict[str, str | None] = {
 }
 
 
+# Block Kit elements the bot's forms use that need a scope of their own.
+SCOPE_OF_ELEMENT: dict[str, str] = {
+    "file_input": "files:read",  # documents attached to a return in its form
+}
+
+
 def bot_scopes() -> set[str]:
-    used = [*SCOPE_OF_METHOD.values(), *SCOPE_OF_EVENT.values()]
+    used = [*SCOPE_OF_METHOD.values(), *SCOPE_OF_EVENT.values(), *SCOPE_OF_ELEMENT.values()]
     needed = {scope for scope in used if scope is not None}
     # users.lookupByEmail and users.info's email field need both user scopes.
     return needed | {"users:read", "users:read.email", SLASH_COMMAND_SCOPE}

@@ -6,7 +6,12 @@ from pathlib import Path
 
 import yaml
 
-from bot.adapters.slack.scopes import SCOPE_OF_EVENT, SCOPE_OF_METHOD, bot_scopes
+from bot.adapters.slack.scopes import (
+    SCOPE_OF_ELEMENT,
+    SCOPE_OF_EVENT,
+    SCOPE_OF_METHOD,
+    bot_scopes,
+)
 from bot.directories import load_directory
 from tests.fakes.slack_api import BOT_TOKEN, SlackApiFake
 from tests.integration.http.harness import TOKEN, notification, serving, settings_for
@@ -18,6 +23,20 @@ def test_the_manifest_asks_for_exactly_the_scopes_in_use() -> None:
     manifest = yaml.safe_load(MANIFEST.read_text())
     assert set(manifest["oauth_config"]["scopes"]["bot"]) == bot_scopes()
     assert [c["command"] for c in manifest["features"]["slash_commands"]] == ["/rapidreview"]
+
+
+def test_every_form_element_that_needs_a_scope_has_it() -> None:
+    from handlers.slack import views
+
+    used = {
+        block["element"]["type"]
+        for view in (views.return_modal("LLR-RR-2026-001", "la", "Council"),)
+        for block in view["blocks"]
+        if block["type"] == "input"
+    }
+    for element in used & set(SCOPE_OF_ELEMENT):
+        assert SCOPE_OF_ELEMENT[element] in bot_scopes()
+    assert "file_input" in used
 
 
 def test_the_manifest_subscribes_to_the_events_the_bot_listens_for() -> None:
