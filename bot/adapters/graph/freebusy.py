@@ -30,6 +30,7 @@ log = get_logger(__name__)
 SCHEDULES_PER_CALL = 20
 VIEW_INTERVAL_MINUTES = 15
 PERMISSION = "Calendars.ReadBasic"
+# kiota's error mapping: "XXX" is its wildcard for any failing status (4XX and 5XX alike).
 _ERRORS: dict[str, type[ParsableFactory]] = {"XXX": ODataError}
 
 
