@@ -107,6 +107,11 @@ class RequestRow(Base):
     return_kind: Mapped[str | None] = mapped_column(String(32))
     summary: Mapped[str] = mapped_column(Text, default="")
     late_by: Mapped[int] = mapped_column(Integer, default=0)
+    # Received, but not clearly from the agency (an email that does not answer our request):
+    # the business office confirms it before it counts.
+    needs_confirmation: Mapped[bool] = mapped_column(
+        Boolean, default=False, server_default=text("false")
+    )
 
 
 class MeetingRow(Base):
@@ -173,7 +178,8 @@ class DueActionRow(Base):
     case_ref: Mapped[str | None] = mapped_column(String(32), index=True)
     kind: Mapped[str] = mapped_column(String(64))
     payload: Mapped[JsonDoc]
-    due_at: Mapped[datetime]
+    due_at: Mapped[datetime]  # the next attempt
+    planned_at: Mapped[datetime | None]  # what it was planned for (None only before 0005)
     lease_until: Mapped[datetime | None]
     leased_by: Mapped[str | None] = mapped_column(String(128))
     attempts: Mapped[int] = mapped_column(Integer, default=0)
@@ -195,6 +201,7 @@ class AuditRow(Base):
     # Unique: two rows can never claim the same predecessor, so the chain cannot fork.
     prev_hash: Mapped[str] = mapped_column(String(64), unique=True)
     hash: Mapped[str] = mapped_column(String(64), unique=True)
+    alg: Mapped[str] = mapped_column(String(16), server_default="sha256")  # how `hash` was made
 
 
 class SchedulerLeaseRow(Base):
@@ -205,3 +212,53 @@ class SchedulerLeaseRow(Base):
     name: Mapped[str] = mapped_column(String(64), primary_key=True)
     holder: Mapped[str] = mapped_column(String(128))  # "host-pid"
     lease_until: Mapped[datetime]
+
+
+class DeliveryRow(Base):
+    """One person (or channel) an outbox row reached: a restart skips them, sends the rest."""
+
+    __tablename__ = "deliveries"
+    __table_args__ = (UniqueConstraint("action_id", "recipient"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    action_id: Mapped[int] = mapped_column(ForeignKey("due_actions.id", ondelete="CASCADE"))
+    recipient: Mapped[str] = mapped_column(String(400))
+    external_id: Mapped[str] = mapped_column(String(512))
+    sent_at: Mapped[datetime]
+
+
+class BookingClaimRow(Base):
+    """Who is booking a case's meeting now (one at a time), and how many bookings it had."""
+
+    __tablename__ = "booking_claims"
+
+    case_ref: Mapped[str] = mapped_column(
+        ForeignKey("cases.ref", ondelete="CASCADE"), primary_key=True
+    )
+    sequence: Mapped[int] = mapped_column(Integer)
+    holder: Mapped[str | None] = mapped_column(String(128))
+    claimed_until: Mapped[datetime | None]
+
+
+class SeenEventRow(Base):
+    """A Slack event already handled: its retries are answered and not handled again."""
+
+    __tablename__ = "seen_events"
+
+    event_id: Mapped[str] = mapped_column(String(128), primary_key=True)
+    seen_at: Mapped[datetime] = mapped_column(index=True)
+
+
+class MailThreadRow(Base):
+    """A request (or chase) the bot emailed: an emailed return must answer one of these."""
+
+    __tablename__ = "mail_threads"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_ref: Mapped[str] = mapped_column(String(32), index=True)
+    agency: Mapped[str | None] = mapped_column(String(32))
+    recipient: Mapped[str] = mapped_column(String(320))
+    send_id: Mapped[str] = mapped_column(String(512))
+    internet_message_id: Mapped[str | None] = mapped_column(String(998), index=True)
+    conversation_id: Mapped[str | None] = mapped_column(String(512), index=True)
+    sent_at: Mapped[datetime]
