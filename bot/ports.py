@@ -89,6 +89,11 @@ class Chat(Protocol):
         """Emails that opening `channel` could not invite (not in the workspace, refused)."""
         ...
 
+    def escape(self, text: str) -> str:
+        """Someone's own words, made inert for this chat's markup before the bot repeats them:
+        no mention, broadcast (`<!channel>`) or link can ride in on user text."""
+        ...
+
 
 @dataclass(frozen=True, slots=True)
 class BookedEvent:

@@ -96,6 +96,9 @@ class ConsoleChat:
     async def missing_members(self, *, channel: str) -> tuple[str, ...]:
         return ()  # everyone is "in" the console
 
+    def escape(self, text: str) -> str:
+        return text  # the console renders no markup
+
     async def set_topic(self, *, channel: str, topic: str) -> None:
         self.transcript.add(Delivered("topic", channel, topic), f"  {channel}  topic: {topic}")
 

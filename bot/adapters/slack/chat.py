@@ -103,6 +103,10 @@ class SlackChat:
     async def missing_members(self, *, channel: str) -> tuple[str, ...]:
         return self._missing.get(channel, ())
 
+    def escape(self, text: str) -> str:
+        """Slack's three control characters, as its docs ask: `<!here>` then reads as text."""
+        return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
     async def post(self, *, channel: str, text: str, buttons: Sequence[Button] = ()) -> str:
         return await self._post(channel, text, buttons, None)
 
