@@ -95,4 +95,10 @@ async def build(
     async with ctx.uow() as uow:  # names held on open cases are redacted from every log line
         for case in await uow.cases.open_cases():
             register_case_subject(case.ref, case.subject)
-    return Container(settings, chosen, directory, workdays, engine, ctx, Services(ctx))
+    from bot.adapters.db.scheduler_lease import this_process
+    from schedules.runner import run_at_once
+
+    services = Services(ctx)
+    # Until a scheduler starts (`rrbot serve`), work queued now is done now.
+    ctx.doorbell.answer_with(run_at_once(worker=this_process()))
+    return Container(settings, chosen, directory, workdays, engine, ctx, services)

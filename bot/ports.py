@@ -201,16 +201,40 @@ class OutboxRepository(Protocol):
         """Mark every pending action whose key starts with `key_prefix` as dropped."""
         ...
 
+    async def replan(self, action: DueAction) -> bool:
+        """Plan it, or bring a row with this key back to run again at `action.due_at`."""
+        ...
+
     async def claim_due(
-        self, *, now: datetime, worker: str, lease: timedelta, limit: int
+        self,
+        *,
+        now: datetime,
+        worker: str,
+        lease: timedelta,
+        limit: int,
+        case_ref: str | None = None,
     ) -> list[DueAction]: ...
 
     async def complete(
         self, action_id: int, *, at: datetime, outcome: str, external_id: str | None = None
     ) -> None: ...
 
-    async def record_external_id(self, action_id: int, external_id: str) -> None:
-        """Store what the outside world answered before marking done, to check on a retry."""
+    async def record_delivery(
+        self, action_id: int, *, recipient: str, external_id: str, at: datetime
+    ) -> None:
+        """One message of this action is out: a rerun after a crash will not send it again."""
+        ...
+
+    async def deliveries(self, action_id: int) -> dict[str, str]:
+        """Delivery key -> the outside world's id, for what this action already got out."""
+        ...
+
+    async def renew(self, ids: list[int], *, worker: str, until: datetime) -> int: ...
+
+    async def claim_holders(self, *, now: datetime) -> list[str]: ...
+
+    async def release_claims_of(self, holder: str) -> int:
+        """Free the claims of a worker known to be gone."""
         ...
 
     async def fail(self, action_id: int, *, error: str, retry_at: datetime) -> None: ...
@@ -220,7 +244,9 @@ class OutboxRepository(Protocol):
         happened: no attempt is counted and its due time (so its lateness) is kept."""
         ...
 
-    async def pending(self, *, case_ref: str | None = None) -> list[DueAction]: ...
+    async def pending(
+        self, *, case_ref: str | None = None, key_prefix: str | None = None
+    ) -> list[DueAction]: ...
 
 
 class AuditLog(Protocol):

@@ -20,8 +20,10 @@ from bot.domain.playbook import ChaseStepKind
 from bot.services.chasing import run_chase_step
 from bot.services.decisions import email_panel
 from bot.services.facade import Services
+from bot.services.opening import opening_progress
 from bot.services.reminders import send_reminder
 from bot.services.routines import (
+    digest_superseded,
     plan_mailbox_read,
     plan_response_poll,
     polling_matters,
@@ -34,10 +36,15 @@ MAILBOX_OVERLAP = timedelta(minutes=5)  # mail stamped just before a reading is 
 Perform = Callable[[Services, DueAction, date | None], Awaitable[tuple[Outcome, str]]]
 
 
+Progress = Callable[[Services, DueAction], Awaitable[str | None]]
+
+
 @dataclass(frozen=True, slots=True)
 class Performer:
     run: Perform
     to_people: bool  # a message to a person: held until working hours
+    alert_at: int = 4  # the failed attempt at which the chairs are first told
+    progress: Progress | None = None  # what is done so far, for the chairs' message
 
 
 def _case_ref(action: DueAction) -> str:
@@ -62,8 +69,15 @@ async def _chase(
 async def _open_channel(
     services: Services, action: DueAction, late_since: date | None
 ) -> tuple[Outcome, str]:
-    case = await services.open_channel(case_ref=_case_ref(action))
-    return Outcome.DONE, f"channel {case.channel}"
+    done = await services.run_opening(
+        case_ref=_case_ref(action), send_requests=bool(action.payload.get("send_requests", True))
+    )
+    return Outcome.DONE, done
+
+
+async def _opening_progress(services: Services, action: DueAction) -> str | None:
+    assert action.id is not None
+    return await opening_progress(services.ctx, case_ref=_case_ref(action), action_id=action.id)
 
 
 async def _reminder(
@@ -78,6 +92,8 @@ async def _reminder(
 async def _digest(
     services: Services, action: DueAction, late_since: date | None
 ) -> tuple[Outcome, str]:
+    if late_since is not None and await digest_superseded(services.ctx, action):
+        return Outcome.DROPPED, "a newer digest for this chair is due now"
     sent = await send_digest(
         services.ctx, chair=str(action.payload["chair"]), late=late_since is not None
     )
@@ -122,7 +138,11 @@ PERFORMERS: Mapping[str, Performer] = MappingProxyType(
         "chase": Performer(_chase, to_people=True),
         "reminder": Performer(_reminder, to_people=True),
         "digest": Performer(_digest, to_people=True),
-        "open_channel": Performer(_open_channel, to_people=False),
+        # The opening of a case: the chairs hear at the first failure, since nothing else
+        # on the case can happen until it is done.
+        "open_channel": Performer(
+            _open_channel, to_people=False, alert_at=1, progress=_opening_progress
+        ),
         "poll_responses": Performer(_poll_responses, to_people=False),
         "read_mailbox": Performer(_read_mailbox, to_people=False),
         # The Panel is a national body, not a colleague's evening: the submission goes at once.

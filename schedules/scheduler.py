@@ -22,10 +22,11 @@ from bot.adapters.db.scheduler_lease import lease_for, this_process
 from bot.domain.errors import DomainError
 from bot.domain.outbox import Outcome
 from bot.logging import get_logger
+from bot.services.context import ServiceContext
 from bot.services.facade import Services
 from bot.services.routines import ensure_routines
 from schedules.performers import PERFORMERS, Performer
-from schedules.runner import Ran, run_due
+from schedules.runner import Ran, release_dead_claims, run_due
 
 if TYPE_CHECKING:
     from bot.bootstrap import Container
@@ -81,9 +82,11 @@ async def tick_once(
     max_batches: int = MAX_BATCHES,
     performers: Mapping[str, Performer] = PERFORMERS,
 ) -> TickReport:
-    """One tick: run due actions batch by batch until a batch comes back short. The lease (on
-    SQLite) is renewed before every batch, so a long catch-up cannot outlive it."""
+    """One tick: free the claims of workers known to be dead, then run due actions batch by
+    batch until a batch comes back short. The lease (on SQLite) is renewed before every
+    batch, so a long catch-up cannot outlive it."""
     report = TickReport()
+    await release_dead_claims(services)
     for _ in range(max_batches):
         if lease is not None:
             await lease.take(services.ctx.now())
@@ -121,6 +124,8 @@ class Ticker:
         logging.getLogger("apscheduler").setLevel(logging.WARNING)
         self._scheduler = AsyncIOScheduler(timezone=UTC)
         self._busy = asyncio.Lock()
+        self._rung = False  # work was queued while a tick ran: tick again straight after
+        self._woken: set[asyncio.Task[None]] = set()
         self.ticks = 0
         self.totals = TickReport()
 
@@ -146,7 +151,20 @@ class Ticker:
             next_run_time=datetime.now(UTC),
         )
         self._scheduler.start()
+        self._services.ctx.doorbell.answer_with(self._answer)
         log.info("scheduler_started", worker=self.worker, every_seconds=self.interval_seconds)
+
+    def wake(self) -> None:
+        """Tick now (work was just queued, e.g. a case to open), without waiting for the
+        interval; if a tick is running, another follows it at once."""
+        self._rung = True
+        if self.running and not self._busy.locked():
+            task = asyncio.get_running_loop().create_task(self._tick())
+            self._woken.add(task)
+            task.add_done_callback(self._woken.discard)
+
+    async def _answer(self, _ctx: ServiceContext, _case_ref: str | None) -> None:
+        self.wake()  # the caller is answered at once; this scheduler does the work
 
     async def aclose(self, *, grace_seconds: float = 10.0) -> None:
         """Stop ticking, give a tick in flight `grace_seconds` to finish, then free the lease.
@@ -155,6 +173,7 @@ class Ticker:
         whatever it had already sent is not sent again (its id is on the row)."""
         if not self.running:
             return
+        self._services.ctx.doorbell.answer_with(None)  # the next process finds the rows
         self._scheduler.pause()
         try:
             async with asyncio.timeout(grace_seconds):
@@ -173,32 +192,45 @@ class Ticker:
         log.info("scheduler_stopped", worker=self.worker, ticks=self.ticks)
 
     async def _tick(self) -> None:
+        if self._busy.locked():  # a wake-up while a tick runs: that tick goes round again
+            self._rung = True
+            return
         async with self._busy:
-            try:
-                report = await tick_once(
-                    self._services,
-                    worker=self.worker,
-                    lease=self._lease,
-                    limit=self._limit,
-                    performers=self._performers,
-                )
-            except DomainError as err:  # e.g. the SQLite lease was taken over: skip this tick
-                log.error("scheduler_tick_refused", worker=self.worker, reason=err.message)
-                return
-            except Exception as err:  # the database is down, say: the next tick tries again
-                log.error("scheduler_tick_failed", worker=self.worker, error=type(err).__name__)
-                return
-            self.ticks += 1
-            self.totals += report
-            emit = log.info if report.total else log.debug
-            emit(
-                "scheduler_tick",
+            while True:
+                self._rung = False
+                if not await self._tick_once():
+                    return
+                if not self._rung:
+                    return
+
+    async def _tick_once(self) -> bool:
+        """One tick, reported; False when it could not run (the next one tries again)."""
+        try:
+            report = await tick_once(
+                self._services,
                 worker=self.worker,
-                done=report.done,
-                dropped=report.dropped,
-                failed=report.failed,
-                deferred=report.deferred,
+                lease=self._lease,
+                limit=self._limit,
+                performers=self._performers,
             )
+        except DomainError as err:  # e.g. the SQLite lease was taken over: skip this tick
+            log.error("scheduler_tick_refused", worker=self.worker, reason=err.message)
+            return False
+        except Exception as err:  # the database is down, say: the next tick tries again
+            log.error("scheduler_tick_failed", worker=self.worker, error=type(err).__name__)
+            return False
+        self.ticks += 1
+        self.totals += report
+        emit = log.info if report.total else log.debug
+        emit(
+            "scheduler_tick",
+            worker=self.worker,
+            done=report.done,
+            dropped=report.dropped,
+            failed=report.failed,
+            deferred=report.deferred,
+        )
+        return True
 
 
 def lease_ttl(interval_seconds: float) -> timedelta:

@@ -1,53 +1,79 @@
-"""Exactly once toward people: the first message an action gets out is written down at once.
+"""Exactly once toward each person: every message a due action gets out is written down at once.
 
-While a due action runs, chat and mail are wrapped so that the id the outside world gives back
-(a Slack `ts`, a mail id) is stored on the outbox row, in its own committed transaction, the
-moment the first message leaves. If the worker then dies before marking the row done, the
-next worker sees the id and completes the row instead of sending again.
+While a due action runs, chat and mail are wrapped so that each message that leaves is
+recorded against the action (`deliveries`), in its own committed transaction, keyed by who it
+went to and what it said (`delivery_key`). If the worker then dies, the next worker runs the
+action again from the top: what is recorded is skipped, the rest is sent. An escalation to
+three partners that died after the first message reaches the other two, and the first once.
 
-Only the first id is kept: once anyone has been told, repeating the whole action would tell
-them twice, which for a chase is worse than a rare missing copy.
+The window left is between a message leaving and its record committing: a crash exactly
+there repeats that one message, never skips one.
 """
 
 from __future__ import annotations
 
+from collections import Counter
+from collections.abc import Sequence
 from dataclasses import replace
 from typing import Any
 
+from bot.domain.outbox import delivery_key
 from bot.ports import Chat, Mail
 from bot.services.context import ServiceContext
 
 
-class FirstSent:
-    def __init__(self, ctx: ServiceContext, action_id: int) -> None:
+class Deliveries:
+    """What one run of one action has sent, and what earlier runs had."""
+
+    def __init__(self, ctx: ServiceContext, action_id: int, earlier: dict[str, str]) -> None:
         self._ctx = ctx
         self._action_id = action_id
-        self.external_id: str | None = None
+        self._earlier = earlier
+        self._seen: Counter[str] = Counter()
+        self.first_id: str | None = next(iter(earlier.values()), None)
+        self.skipped = 0  # messages an earlier run had already sent
 
-    async def note(self, external_id: str) -> None:
-        if self.external_id is not None:
-            return
-        self.external_id = external_id
+    def key(self, kind: str, recipient: str, content: str) -> str:
+        base = delivery_key(kind, recipient, content)
+        self._seen[base] += 1
+        return f"{base}#{self._seen[base]}"
+
+    def already(self, key: str) -> str | None:
+        sent = self._earlier.get(key)
+        if sent is not None:
+            self.skipped += 1
+        return sent
+
+    async def note(self, key: str, external_id: str) -> None:
+        self.first_id = self.first_id or external_id
         async with self._ctx.uow() as uow:
-            await uow.outbox.record_external_id(self._action_id, external_id)
+            await uow.outbox.record_delivery(
+                self._action_id, recipient=key, external_id=external_id, at=self._ctx.now()
+            )
             await uow.commit()
 
 
 class _Chat:
-    """The chat port as is, except that messages are noted; anything else passes through."""
+    """The chat port as is, except that messages are sent once per recipient and text."""
 
-    def __init__(self, inner: Chat, sent: FirstSent) -> None:
+    def __init__(self, inner: Chat, sent: Deliveries) -> None:
         self._inner = inner
         self._sent = sent
 
     async def post(self, **message: Any) -> str:
+        key = self._sent.key("post", message["channel"], message["text"])
+        if (done := self._sent.already(key)) is not None:
+            return done
         external_id = await self._inner.post(**message)
-        await self._sent.note(external_id)
+        await self._sent.note(key, external_id)
         return external_id
 
     async def direct_message(self, **message: Any) -> str:
+        key = self._sent.key("dm", message["to"], message["text"])
+        if (done := self._sent.already(key)) is not None:
+            return done
         external_id = await self._inner.direct_message(**message)
-        await self._sent.note(external_id)
+        await self._sent.note(key, external_id)
         return external_id
 
     def __getattr__(self, name: str) -> Any:
@@ -55,17 +81,26 @@ class _Chat:
 
 
 class _Mail:
-    def __init__(self, inner: Mail, sent: FirstSent) -> None:
+    def __init__(self, inner: Mail, sent: Deliveries) -> None:
         self._inner = inner
         self._sent = sent
 
     async def send(self, **message: Any) -> str:
+        to: Sequence[str] = message["to"]
+        key = self._sent.key("mail", ",".join(to), message["subject"] + "\n" + message["body"])
+        if (done := self._sent.already(key)) is not None:
+            return done
         external_id = await self._inner.send(**message)
-        await self._sent.note(external_id)
+        await self._sent.note(key, external_id)
         return external_id
 
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._inner, name)
 
-def noting_first_sent(ctx: ServiceContext, action_id: int) -> tuple[ServiceContext, FirstSent]:
-    """A context for running one action whose first outgoing message is recorded."""
-    sent = FirstSent(ctx, action_id)
+
+async def delivering_once(ctx: ServiceContext, action_id: int) -> tuple[ServiceContext, Deliveries]:
+    """A context for running one action in which each message goes out at most once."""
+    async with ctx.uow() as uow:
+        earlier = await uow.outbox.deliveries(action_id)
+    sent = Deliveries(ctx, action_id, earlier)
     return replace(ctx, chat=_Chat(ctx.chat, sent), mail=_Mail(ctx.mail, sent)), sent

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from bot.domain.authorisation import Operation, authorise
 from bot.domain.cases import Case
@@ -13,9 +13,10 @@ from bot.domain.sensitivity import CaseSubject
 from bot.domain.stages import START, Action
 from bot.domain.timetable import Timetable
 from bot.logging import forget_case_subject, get_logger, register_case_subject
+from bot.ports import UnitOfWork
 from bot.services.change import announce, change_case, read_case
-from bot.services.channel import channel_failed, open_channel
 from bot.services.context import ServiceContext
+from bot.services.opening import needs_opening, plan_opening
 
 log = get_logger(__name__)
 
@@ -24,6 +25,7 @@ log = get_logger(__name__)
 class Opened:
     case: Case
     created: bool  # False when the notification was a repeat of one already open
+    queued: bool = False  # its opening was (re)queued in the outbox
 
 
 @dataclass(frozen=True, slots=True)
@@ -53,17 +55,32 @@ def case_members(ctx: ServiceContext, agencies: tuple[str, ...]) -> frozenset[st
     return frozenset(members)
 
 
-async def open_case(ctx: ServiceContext, *, notification: Notification, actor: str) -> Opened:
-    """Open the case, or return the one already opened for this notification."""
+async def open_case(
+    ctx: ServiceContext, *, notification: Notification, actor: str, send_requests: bool = False
+) -> Opened:
+    """Open the case, or return the one already opened for this notification. The case and
+    its opening (the channel; with `send_requests`, every agency's request too) commit
+    together; the opening is then done by whoever answers the doorbell (`opening.py`)."""
     try:
-        return await _open_case(ctx, notification=notification, actor=actor)
+        opened = await _open_case(
+            ctx, notification=notification, actor=actor, send_requests=send_requests
+        )
     except Conflict:
         # Two deliveries of one notification raced and the other won: asking again finds
         # its case, so every caller (webhook, slash command) gets the idempotent answer.
-        return await _open_case(ctx, notification=notification, actor=actor)
+        opened = await _open_case(
+            ctx, notification=notification, actor=actor, send_requests=send_requests
+        )
+    if not opened.queued:
+        return opened
+    await ctx.doorbell.ring(ctx, opened.case.ref)
+    async with ctx.uow() as uow:  # what the opening has done by now (all of it, if inline)
+        return replace(opened, case=await uow.cases.get(opened.case.ref))
 
 
-async def _open_case(ctx: ServiceContext, *, notification: Notification, actor: str) -> Opened:
+async def _open_case(
+    ctx: ServiceContext, *, notification: Notification, actor: str, send_requests: bool
+) -> Opened:
     authorise(ctx.directory, actor, Operation.OPEN_CASE)
     unknown = [a for a in notification.agencies if ctx.directory.agency(a) is None]
     if unknown:
@@ -75,7 +92,7 @@ async def _open_case(ctx: ServiceContext, *, notification: Notification, actor: 
     async with ctx.uow() as uow:
         existing = await uow.cases.by_external_ref(code, notification.external_ref)
         if existing is not None:
-            return Opened(existing, created=False)
+            return await _repeated(ctx, uow, existing, actor=actor, send_requests=send_requests)
         ref = await uow.cases.next_ref(code, notification.notified_on.year)
         case = Case(
             ref=ref,
@@ -92,9 +109,12 @@ async def _open_case(ctx: ServiceContext, *, notification: Notification, actor: 
             members=case_members(ctx, notification.agencies),
             external_ref=notification.external_ref,
         )
-        register_case_subject(ref, case.subject)  # before any write: drivers log at DEBUG
         ctx.guard(case).check(case.ref.lower(), "channel name")
+        # Accepted: from here its names are redacted from every log line, before the INSERT
+        # below (drivers log their parameters at DEBUG). A refused notification registers none.
+        register_case_subject(ref, case.subject)
         await uow.cases.add(case)
+        await plan_opening(ctx, uow, case, send_requests=send_requests)
         await ctx.audit(
             uow,
             actor=actor,
@@ -104,11 +124,21 @@ async def _open_case(ctx: ServiceContext, *, notification: Notification, actor: 
         )
         await uow.commit()
     log.info("case_opened", case_ref=ref, track=case.track.value, agencies=len(case.agencies))
-    try:
-        case = await open_channel(ctx, case_ref=ref, actor=actor)
-    except Exception as err:  # chat is an outside call: the case must survive its failure
-        await channel_failed(ctx, case, err, actor=actor)
-    return Opened(case, created=True)
+    return Opened(case, created=True, queued=True)
+
+
+async def _repeated(
+    ctx: ServiceContext, uow: UnitOfWork, case: Case, *, actor: str, send_requests: bool
+) -> Opened:
+    """A repeat of a notification already opened: if its opening never finished (a process
+    killed at the wrong moment, chat down for long), it is queued again, at once."""
+    if not needs_opening(case, send_requests=send_requests):
+        return Opened(case, created=False)
+    await plan_opening(ctx, uow, case, send_requests=send_requests)
+    await ctx.audit(uow, actor=actor, action="opening_requeued", case_ref=case.ref)
+    await uow.commit()
+    log.info("opening_requeued", case_ref=case.ref)
+    return Opened(case, created=False, queued=True)
 
 
 async def get_status(ctx: ServiceContext, *, case_ref: str, actor: str) -> CaseStatus:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -17,6 +17,7 @@ from bot.domain.stages import Track
 from bot.domain.timetable import Timetable, build_referral_timetable, build_timetable
 from bot.domain.workdays import WorkingCalendar
 from bot.ports import CalendarPort, CaseCard, Chat, Clock, Mail, Mailbox, UnitOfWork
+from bot.services.doorbell import Doorbell
 
 
 @dataclass(frozen=True, slots=True)
@@ -32,6 +33,7 @@ class ServiceContext:
     panel_email: str | None = None
     mailbox: Mailbox | None = None  # where emailed returns arrive; None: no inbox to read
     public_base_url: str | None = None  # where the server is reached, for channel bookmarks
+    doorbell: Doorbell = field(default_factory=Doorbell)  # outbox work due now: wake a worker
 
     @property
     def zone(self) -> ZoneInfo:

@@ -14,13 +14,13 @@ from bot.domain.quorum import QuorumResult
 from bot.domain.requests import InformationRequest, ReturnKind, ReturnRecorded
 from bot.domain.slots import RankedSlot
 from bot.services import (
-    arrival,
     attendance,
     cases,
     chasing,
     decisions,
     inbound,
     meetings,
+    opening,
     presence,
     referrals,
     reports,
@@ -41,11 +41,13 @@ class Services:
 
     async def receive_notification(self, *, notification: Notification, actor: str) -> cases.Opened:
         """Open the case and its channel, and send every agency its request."""
-        return await arrival.receive_notification(self.ctx, notification=notification, actor=actor)
+        return await cases.open_case(
+            self.ctx, notification=notification, actor=actor, send_requests=True
+        )
 
-    async def open_channel(self, *, case_ref: str) -> Case:
-        """The outbox's retry of a channel chat refused; sends the requests once it opens."""
-        return await arrival.finish_opening(self.ctx, case_ref=case_ref)
+    async def run_opening(self, *, case_ref: str, send_requests: bool) -> str:
+        """The outbox's work for a case just opened: its channel, then its requests."""
+        return await opening.run_opening(self.ctx, case_ref=case_ref, send_requests=send_requests)
 
     async def status(self, *, case_ref: str, actor: str) -> cases.CaseStatus:
         return await cases.get_status(self.ctx, case_ref=case_ref, actor=actor)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from bot.domain.authorisation import Operation
+from bot.domain.cases import Case
 from bot.domain.errors import IllegalTransition
 from bot.domain.ladder import chase_key, plan_chases
 from bot.domain.outbox import DueAction
@@ -20,6 +21,14 @@ async def send_information_requests(
     ctx: ServiceContext, *, case_ref: str, actor: str
 ) -> list[InformationRequest]:
     """Send every involved agency its request and plan its chase ladder in the outbox."""
+    case = await mark_requests_sent(ctx, case_ref=case_ref, actor=actor)
+    await deliver_requests(ctx, case)
+    return list(case.requests.values())
+
+
+async def mark_requests_sent(ctx: ServiceContext, *, case_ref: str, actor: str) -> Case:
+    """Record every involved agency's request as sent and plan its chase ladder and the case's
+    reminders, in one transaction; the messages themselves go out after (`deliver_requests`)."""
     today = ctx.today()
     async with change_case(ctx, case_ref, actor=actor, operation=Operation.SEND_REQUESTS) as change:
         case = change.case
@@ -41,8 +50,16 @@ async def send_information_requests(
                 )
         await plan_case_reminders(ctx, change.uow, case)
         change.record("requests_sent", agencies=list(case.agencies), due=due.isoformat())
+    return case
+
+
+async def deliver_requests(ctx: ServiceContext, case: Case) -> int:
+    """Each open request to its SPOC (chat, or email for agencies outside it), then one line
+    in the channel. Returns how many were delivered."""
+    due = ctx.timetable(case).information_deadline
     day = ctx.day_of(case, due)
-    for request in case.requests.values():
+    delivered = 0
+    for request in case.open_requests():
         by_email = request.delivery == "email"
         how = (
             "Reply to this email with your return, attaching any documents."
@@ -69,13 +86,14 @@ async def send_information_requests(
             ),
             about=RequestThread(case.ref, request.agency),
         )
+        delivered += 1
     await announce(
         ctx,
         case,
         f"Information requests sent to {len(case.requests)} agencies; "
         f"returns are due {due:%a %d %b} (day {day}).",
     )
-    return list(case.requests.values())
+    return delivered
 
 
 async def record_return(

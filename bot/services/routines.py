@@ -52,6 +52,18 @@ async def plan_digest(ctx: ServiceContext, uow: UnitOfWork, chair: str, *, after
     )
 
 
+async def digest_superseded(ctx: ServiceContext, action: DueAction) -> bool:
+    """A digest that ran late (after an outage) whose chair has a newer one due by now: the
+    newer one says everything it would, so the chair gets one digest that morning."""
+    chair = str(action.payload["chair"])
+    async with ctx.uow() as uow:
+        pending = await uow.outbox.pending(key_prefix=f"digest:{chair}:")
+    now = ctx.now()
+    return any(
+        other.key != action.key and action.meant_for < other.meant_for <= now for other in pending
+    )
+
+
 async def send_digest(ctx: ServiceContext, *, chair: str, late: bool) -> str | None:
     """The chair's open cases, most urgent first; None when they have none (nothing sent).
     The next digest is planned either way."""

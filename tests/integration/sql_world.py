@@ -15,6 +15,7 @@ from bot.calendars import england_and_wales
 from bot.directories import load_directory
 from bot.services.context import ServiceContext
 from bot.services.facade import Services
+from schedules.runner import run_at_once
 
 MESSAGES = frozenset({"dm", "email", "channel"})
 
@@ -37,6 +38,7 @@ class SqlWorld:
             directory=directory,
             workdays=england_and_wales(),
         )
+        self.ctx.doorbell.answer_with(run_at_once(worker="sql-world"))  # no scheduler here
         self.services = Services(self.ctx)
 
     def another_process(self) -> SqlWorld:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Callable
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -191,18 +192,77 @@ async def test_completing_keeps_the_outside_id(uow_factory: UowFactory) -> None:
     assert first.id is not None and second.id is not None
     async with uow_factory() as uow:
         assert isinstance(uow.outbox, SqlOutbox)
-        await uow.outbox.record_external_id(first.id, "1700000000.000100")
-        await uow.outbox.complete(first.id, at=NOW, outcome="done")
-        await uow.outbox.complete(second.id, at=NOW, outcome="dropped", external_id="m-2")
+        await uow.outbox.complete(first.id, at=NOW, outcome="done", external_id="m-1")
+        await uow.outbox.complete(second.id, at=NOW, outcome="dropped")
         assert await uow.outbox.pending() == []
         done = [await uow.outbox.get(first.id), await uow.outbox.get(second.id)]
         await uow.commit()
 
     assert [(d.external_id, d.outcome) for d in done] == [
-        ("1700000000.000100", Outcome.DONE),
-        ("m-2", Outcome.DROPPED),
+        ("m-1", Outcome.DONE),
+        (None, Outcome.DROPPED),
     ]
     assert await _claim(uow_factory, now=NOW + timedelta(days=1)) == []
+
+
+async def test_each_delivery_of_an_action_is_recorded_once(uow_factory: UowFactory) -> None:
+    await _plan(uow_factory, action("A-RR-2026-001:escalate"))
+    [escalation] = await _claim(uow_factory)
+    assert escalation.id is not None
+    for recipient, sent in (("dm:a@x:1#1", "ts-1"), ("dm:b@x:1#1", "ts-2"), ("dm:a@x:1#1", "x")):
+        async with uow_factory() as uow:
+            await uow.outbox.record_delivery(
+                escalation.id, recipient=recipient, external_id=sent, at=NOW
+            )
+            await uow.commit()
+    async with uow_factory() as uow:
+        assert await uow.outbox.deliveries(escalation.id) == {
+            "dm:a@x:1#1": "ts-1",  # the first record stands
+            "dm:b@x:1#1": "ts-2",
+        }
+
+
+async def test_a_failure_moves_the_next_attempt_but_not_the_planned_time(
+    uow_factory: UowFactory,
+) -> None:
+    await _plan(uow_factory, action("A-RR-2026-001:chase"))
+    [chase] = await _claim(uow_factory)
+    assert chase.id is not None
+    async with uow_factory() as uow:
+        await uow.outbox.fail(chase.id, error="down", retry_at=NOW + timedelta(days=2))
+        await uow.commit()
+    [waiting] = await _pending(uow_factory)
+    assert waiting.due_at == NOW + timedelta(days=2)
+    assert waiting.planned_at == waiting.meant_for == NOW
+
+
+async def test_a_finished_row_can_be_brought_back_to_run_again(uow_factory: UowFactory) -> None:
+    await _plan(uow_factory, action("A-RR-2026-001:open_channel"))
+    [opening] = await _claim(uow_factory)
+    assert opening.id is not None
+    async with uow_factory() as uow:
+        await uow.outbox.complete(opening.id, at=NOW, outcome="dropped")
+        await uow.commit()
+    later = NOW + timedelta(hours=1)
+    async with uow_factory() as uow:
+        assert await uow.outbox.replan(replace(action("A-RR-2026-001:open_channel"), due_at=later))
+        await uow.commit()
+    [again] = await _claim(uow_factory, now=later)
+    assert (again.id, again.done_at, again.outcome) == (opening.id, None, None)
+
+
+async def test_the_claims_of_a_worker_known_to_be_gone_are_released(
+    uow_factory: UowFactory,
+) -> None:
+    await _plan(uow_factory, action("A-RR-2026-001:x"), action("A-RR-2026-001:y"))
+    async with uow_factory() as uow:
+        await uow.outbox.claim_due(now=NOW, worker="dead-1", lease=timedelta(minutes=1), limit=1)
+        await uow.commit()
+    async with uow_factory() as uow:
+        assert await uow.outbox.claim_holders(now=NOW) == ["dead-1"]
+        assert await uow.outbox.release_claims_of("dead-1") == 1
+        await uow.commit()
+    assert len(await _claim(uow_factory)) == 2  # both free at once, no lease to wait out
 
 
 async def test_pending_can_be_read_per_case(uow_factory: UowFactory) -> None:

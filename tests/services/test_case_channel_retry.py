@@ -1,5 +1,5 @@
 """If chat refuses to open the case channel, the case is still open, the chairs are told by
-email, and the channel is opened later from the outbox, once."""
+email what is true so far, and the channel is opened later from the outbox, once."""
 
 from __future__ import annotations
 
@@ -41,8 +41,13 @@ async def test_the_case_survives_and_the_chairs_are_emailed() -> None:
     ref = await world.open()
     assert world.store.cases[ref].channel == ""
     (email,) = world.transcript.to(CHAIR, "email")
-    assert email.subject == f"Rapid Review: {ref} channel not opened yet"
+    assert email.subject == f"Rapid Review: {ref} needs attention"
+    assert email.text.startswith(f"{ref}: opening the case (its channel, then its requests) failed")
     assert "restricted_action" in email.text
+    assert (
+        "So far: the case is recorded and its timetable runs; its channel is not open yet;"
+        " no request is sent yet." in email.text
+    )
     assert "The bot keeps trying" in email.text
 
 
@@ -65,13 +70,15 @@ async def test_a_retry_that_keeps_failing_is_told_to_the_chairs_once_in_words() 
     world = failing_world(failures=99)
     ref = await world.open()
     minute = 0
-    for _ in range(6):  # each retry waits longer: 1, 2, 4, 8 ... minutes
+    for _ in range(5):  # after the first, at once; each retry waits longer: 1, 2, 4 ... min
         minute += 16
         world.at(NOTIFIED, f"{10 + minute // 60:02d}:{minute % 60:02d}")
         (ran,) = await run_due(world.services, worker="test")
         assert ran.outcome is None
     alerts = [e for e in world.transcript.to(CHAIR, "email") if "needs attention" in e.subject]
-    (alert,) = alerts  # once, not at every failure
-    assert alert.subject == f"Rapid Review: {ref} needs attention"
-    assert alert.text.startswith(f"{ref}: open channel has failed 4 times (Slack refused")
-    assert "if it is urgent, do it by hand" in alert.text
+    first, again = alerts  # at the first failure and the fourth, not at every failure
+    assert first.subject == again.subject == f"Rapid Review: {ref} needs attention"
+    opening = "opening the case (its channel, then its requests)"
+    assert first.text.startswith(f"{ref}: {opening} failed (Slack refused")
+    assert again.text.startswith(f"{ref}: {opening} has failed 4 times (Slack refused")
+    assert "if it is urgent, do it by hand" in again.text

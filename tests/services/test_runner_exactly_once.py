@@ -1,11 +1,12 @@
 """Exactly once: a chase whose request was returned after it was claimed is dropped, not sent;
-a worker that dies mid-action leaves a row the next worker sends once more only if nothing
-had gone out, and otherwise completes without sending again."""
+a worker that dies mid-action leaves a row the next worker runs again, sending exactly the
+messages that had not gone out, to each person once."""
 
 from __future__ import annotations
 
 from dataclasses import replace
 from datetime import date, timedelta
+from typing import Any
 
 import pytest
 
@@ -72,7 +73,8 @@ async def test_a_worker_killed_mid_action_is_finished_by_another_without_a_secon
         await run_due(worker_a, worker="A")
     la_key = chase_key(ref, "la", ChaseStepKind.REMINDER)
     assert len(reminders_to(world, LA_SPOC)) == 1
-    assert world.store.actions[la_key].external_id is not None  # written as it went out
+    la_id = world.store.actions[la_key].id
+    assert la_id is not None and len(world.store.deliveries[la_id]) == 1  # written as it went
 
     # While A's claim lasts, nobody else touches those rows.
     world.clock.set(local(MONDAY, "09:00") + LEASE - timedelta(seconds=1))
@@ -83,12 +85,13 @@ async def test_a_worker_killed_mid_action_is_finished_by_another_without_a_secon
 
     assert set(ran) == {"la", "police", "icb", "gp", "school"}
     assert all(r.outcome is Outcome.DONE for r in ran.values())
-    assert ran["la"].note.endswith("not sent again")
+    assert ran["la"].note.endswith("1 message(s) sent before a restart were not sent again")
     assert len(reminders_to(world, LA_SPOC)) == 1  # not sent a second time
     assert len(reminders_to(world, POLICE_SPOC)) == 1  # A never got to it: B sent it, once
     (resumed,) = [a for a in world.store.audit if a["action"] == "due_action_not_resent"]
     assert resumed["detail"]["key"] == la_key
-    assert world.store.actions[la_key].external_id == ran["la"].action.external_id
+    (first_sent,) = world.store.deliveries[la_id].values()
+    assert world.store.actions[la_key].external_id == first_sent
     world.at(MONDAY, "12:00")
     assert await run_due(world.services, worker="B") == []
 
@@ -116,3 +119,44 @@ async def test_the_first_message_id_is_kept_on_the_row(world: World) -> None:
     la = world.store.actions[chase_key(ref, "la", ChaseStepKind.REMINDER)]
     assert gp.external_id is not None and gp.external_id.startswith("mail-")  # by email
     assert la.external_id is not None and la.external_id.startswith("msg-")  # by chat
+
+
+class ChatThatDiesMidEscalation(ConsoleChat):
+    """Tells the first safeguarding partner, then the worker dies before the second."""
+
+    partners: tuple[str, ...] = ()
+
+    async def direct_message(self, **message: Any) -> str:
+        if message["to"] == self.partners[1] and "safeguarding partners" in message["text"]:
+            raise WorkerKilled
+        return await super().direct_message(**message)
+
+
+async def test_an_escalation_cut_short_by_a_crash_reaches_exactly_the_partners_missed(
+    world: World,
+) -> None:
+    ref = await world.open_with_requests()
+    for agency in ("la", "icb", "gp", "school"):  # only the police are late
+        await world.services.record_return(
+            case_ref=ref, agency=agency, kind=ReturnKind.NIL, summary="", actor=OFFICER
+        )
+    rung = world.store.actions[chase_key(ref, "police", ChaseStepKind.ESCALATE_PARTNERS)]
+    world.clock.set(rung.due_at)
+    partners = tuple(world.ctx.partner_decision_makers())
+    assert len(partners) == 3
+    dying = ChatThatDiesMidEscalation(world.directory, world.transcript)
+    dying.partners = partners
+    with pytest.raises(WorkerKilled):
+        await run_due(Services(replace(world.ctx, chat=dying)), worker="A")
+
+    world.clock.set(rung.due_at + LEASE)
+    await run_due(world.services, worker="B")
+
+    for partner in partners:
+        told = [
+            i
+            for i in world.transcript.items
+            if i.to == partner and "safeguarding partners" in i.text
+        ]
+        assert len(told) == 1, partner  # the first once, the two it missed once each
+    assert world.store.actions[rung.key].outcome is Outcome.DONE

@@ -20,6 +20,7 @@ class Store:
     cases: dict[str, Case] = field(default_factory=dict)
     sequences: dict[tuple[str, int], int] = field(default_factory=dict)
     actions: dict[str, DueAction] = field(default_factory=dict)
+    deliveries: dict[int, dict[str, str]] = field(default_factory=dict)
     audit: list[dict[str, Any]] = field(default_factory=list)
 
 
@@ -71,7 +72,15 @@ class MemoryOutbox:
         if action.key in self.store.actions:
             return False
         self._ids += 1
-        self.store.actions[action.key] = replace(action, id=self._ids)
+        self.store.actions[action.key] = replace(action, id=self._ids, planned_at=action.meant_for)
+        return True
+
+    async def replan(self, action: DueAction) -> bool:
+        if await self.plan(action):
+            return True
+        row = self.store.actions[action.key]
+        row.done_at, row.outcome, row.due_at = None, None, action.due_at
+        row.lease_until, row.leased_by, row.payload = None, None, dict(action.payload)
         return True
 
     async def cancel(self, *, key_prefix: str, reason: str, at: datetime) -> int:
@@ -83,13 +92,20 @@ class MemoryOutbox:
         return dropped
 
     async def claim_due(
-        self, *, now: datetime, worker: str, lease: timedelta, limit: int
+        self,
+        *,
+        now: datetime,
+        worker: str,
+        lease: timedelta,
+        limit: int,
+        case_ref: str | None = None,
     ) -> list[DueAction]:
         due = sorted(
             (
                 a
                 for a in self.store.actions.values()
                 if a.done_at is None
+                and (case_ref is None or a.case_ref == case_ref)
                 and a.due_at <= now
                 and (a.lease_until is None or a.lease_until <= now)
             ),
@@ -109,8 +125,36 @@ class MemoryOutbox:
         action = self._by_id(action_id)
         action.done_at, action.outcome, action.external_id = at, Outcome(outcome), external_id
 
-    async def record_external_id(self, action_id: int, external_id: str) -> None:
-        self._by_id(action_id).external_id = external_id
+    async def record_delivery(
+        self, action_id: int, *, recipient: str, external_id: str, at: datetime
+    ) -> None:
+        self.store.deliveries.setdefault(action_id, {}).setdefault(recipient, external_id)
+
+    async def deliveries(self, action_id: int) -> dict[str, str]:
+        return dict(self.store.deliveries.get(action_id, {}))
+
+    async def renew(self, ids: list[int], *, worker: str, until: datetime) -> int:
+        rows = [a for a in self.store.actions.values() if a.id in ids and a.leased_by == worker]
+        for action in rows:
+            action.lease_until = until
+        return len(rows)
+
+    async def claim_holders(self, *, now: datetime) -> list[str]:
+        return sorted(
+            {
+                a.leased_by
+                for a in self.store.actions.values()
+                if a.done_at is None and a.leased_by and a.lease_until and a.lease_until > now
+            }
+        )
+
+    async def release_claims_of(self, holder: str) -> int:
+        rows = [
+            a for a in self.store.actions.values() if a.done_at is None and a.leased_by == holder
+        ]
+        for action in rows:
+            action.lease_until, action.leased_by = None, None
+        return len(rows)
 
     async def fail(self, action_id: int, *, error: str, retry_at: datetime) -> None:
         action = self._by_id(action_id)
@@ -122,11 +166,15 @@ class MemoryOutbox:
         action.lease_until, action.leased_by = until, None
         action.attempts = max(action.attempts - 1, 0)
 
-    async def pending(self, *, case_ref: str | None = None) -> list[DueAction]:
+    async def pending(
+        self, *, case_ref: str | None = None, key_prefix: str | None = None
+    ) -> list[DueAction]:
         return [
             a
             for a in self.store.actions.values()
-            if a.done_at is None and (case_ref is None or a.case_ref == case_ref)
+            if a.done_at is None
+            and (case_ref is None or a.case_ref == case_ref)
+            and (key_prefix is None or a.key.startswith(key_prefix))
         ]
 
 

@@ -16,6 +16,7 @@ from bot.domain.directory import Directory
 from bot.domain.notification import Notification
 from bot.services.context import ServiceContext
 from bot.services.facade import Services
+from schedules.runner import run_at_once
 from tests.support.memory_uow import MemoryUnitOfWork, Store
 
 LONDON = ZoneInfo("Europe/London")
@@ -57,6 +58,7 @@ class World:
             mailbox=self.mailbox,
         )
         self.services = Services(self.ctx)
+        self.ctx.doorbell.answer_with(run_at_once(worker="world"))
 
     def at(self, day: date, hhmm: str) -> None:
         self.clock.set(local(day, hhmm))

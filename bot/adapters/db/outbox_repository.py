@@ -10,6 +10,7 @@ from sqlalchemy import (
     CursorResult,
     Select,
     Update,
+    and_,
     case,
     func,
     or_,
@@ -18,7 +19,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.adapters.db.models import DueActionRow
+from bot.adapters.db.models import DeliveryRow, DueActionRow
 from bot.adapters.db.upsert import insert_for
 from bot.domain.errors import NotFound
 from bot.domain.outbox import DueAction, Outcome
@@ -37,6 +38,7 @@ def _to_action(row: DueActionRow) -> DueAction:
         attempts=row.attempts,
         last_error=row.last_error,
         external_id=row.external_id,
+        planned_at=row.planned_at or row.due_at,
         lease_until=row.lease_until,
         leased_by=row.leased_by,
         done_at=row.done_at,
@@ -48,18 +50,29 @@ def _pending() -> ColumnElement[bool]:
     return DueActionRow.done_at.is_(None)
 
 
-def claimable(now: datetime, limit: int) -> Select[Any]:  # Select[int] on SQLAlchemy 2.1
+def _with_prefix(prefix: str) -> ColumnElement[bool]:
+    key = DueActionRow.idempotency_key
+    return and_(
+        key.startswith(prefix, autoescape=True),  # "_" in keys is not a wildcard
+        func.substr(key, 1, len(prefix)) == prefix,  # SQLite LIKE ignores case
+    )
+
+
+def claimable(
+    now: datetime, limit: int, case_ref: str | None = None
+) -> Select[Any]:  # Select[int] on SQLAlchemy 2.1
     """Ids of due rows nobody holds, oldest due first: read from the partial index
     `ix_due_actions_pending` (due_at, id) WHERE done_at IS NULL, so its cost follows what is
     due, not how much is planned."""
+    query = select(DueActionRow.id).where(
+        _pending(),
+        DueActionRow.due_at <= now,
+        or_(DueActionRow.lease_until.is_(None), DueActionRow.lease_until <= now),
+    )
+    if case_ref is not None:
+        query = query.where(DueActionRow.case_ref == case_ref)
     return (
-        select(DueActionRow.id)
-        .where(
-            _pending(),
-            DueActionRow.due_at <= now,
-            or_(DueActionRow.lease_until.is_(None), DueActionRow.lease_until <= now),
-        )
-        .order_by(DueActionRow.due_at, DueActionRow.id)
+        query.order_by(DueActionRow.due_at, DueActionRow.id)
         .limit(limit)
         .with_for_update(skip_locked=True)
     )
@@ -79,6 +92,7 @@ class SqlOutbox:
                 kind=action.kind,
                 payload=action.payload,
                 due_at=action.due_at,
+                planned_at=action.meant_for,
                 attempts=action.attempts,
             )
             .on_conflict_do_nothing(index_elements=["idempotency_key"])
@@ -86,27 +100,49 @@ class SqlOutbox:
         )
         return (await self._session.execute(statement)).scalar_one_or_none() is not None
 
-    async def cancel(self, *, key_prefix: str, reason: str, at: datetime) -> int:
-        key = DueActionRow.idempotency_key
+    async def replan(self, action: DueAction) -> bool:
+        """Plan it, or bring it back: a row already done (or waiting for a retry) runs again
+        at `action.due_at`. For work that must be finished after all (a stranded opening)."""
+        if await self.plan(action):
+            return True
         statement = (
             update(DueActionRow)
-            .where(
-                _pending(),
-                key.startswith(key_prefix, autoescape=True),  # "_" in keys is not a wildcard
-                func.substr(key, 1, len(key_prefix)) == key_prefix,  # SQLite LIKE ignores case
+            .where(DueActionRow.idempotency_key == action.key)
+            .values(
+                done_at=None,
+                outcome=None,
+                due_at=action.due_at,
+                lease_until=None,
+                leased_by=None,
+                payload=action.payload,
             )
+            .execution_options(synchronize_session=False)
+        )
+        return (await self._execute(statement)).rowcount > 0
+
+    async def cancel(self, *, key_prefix: str, reason: str, at: datetime) -> int:
+        statement = (
+            update(DueActionRow)
+            .where(_pending(), _with_prefix(key_prefix))
             .values(done_at=at, outcome=Outcome.DROPPED.value, last_error=reason[:MAX_ERROR_CHARS])
             .execution_options(synchronize_session=False)
         )
         return (await self._execute(statement)).rowcount
 
     async def claim_due(
-        self, *, now: datetime, worker: str, lease: timedelta, limit: int
+        self,
+        *,
+        now: datetime,
+        worker: str,
+        lease: timedelta,
+        limit: int,
+        case_ref: str | None = None,
     ) -> list[DueAction]:
-        """Lease up to `limit` due rows to `worker`. On PostgreSQL rows another claimer holds
-        are skipped, not waited for; on SQLite the write lock already makes claims one at a
-        time. A worker that dies leaves a lease that simply runs out."""
-        ids = list((await self._session.scalars(claimable(now, limit))).all())
+        """Lease up to `limit` due rows (of one case, if given) to `worker`. On PostgreSQL
+        rows another claimer holds are skipped, not waited for; on SQLite the write lock
+        already makes claims one at a time. A worker that dies leaves a lease that runs out,
+        or is released at once by whoever can tell it died (`release_claims_of`)."""
+        ids = list((await self._session.scalars(claimable(now, limit, case_ref))).all())
         if not ids:
             return []
         claimed = await self._session.scalars(
@@ -156,10 +192,57 @@ class SqlOutbox:
             },
         )
 
-    async def record_external_id(self, action_id: int, external_id: str) -> None:
-        """Store the outside system's id before marking done, so a retry after a crash can
-        see that the message was in fact sent."""
-        await self._update(action_id, {"external_id": external_id})
+    async def record_delivery(
+        self, action_id: int, *, recipient: str, external_id: str, at: datetime
+    ) -> None:
+        """One message of this action is out (see `delivery_key`); recording it twice is
+        harmless."""
+        statement = (
+            insert_for(self._session, DeliveryRow)
+            .values(action_id=action_id, recipient=recipient, external_id=external_id, sent_at=at)
+            .on_conflict_do_nothing(index_elements=["action_id", "recipient"])
+        )
+        await self._session.execute(statement)
+
+    async def deliveries(self, action_id: int) -> dict[str, str]:
+        """What this action already got out: delivery key -> the outside world's id."""
+        rows = await self._session.execute(
+            select(DeliveryRow.recipient, DeliveryRow.external_id).where(
+                DeliveryRow.action_id == action_id
+            )
+        )
+        return {recipient: external_id for recipient, external_id in rows.all()}
+
+    async def renew(self, ids: list[int], *, worker: str, until: datetime) -> int:
+        """Extend `worker`'s leases on rows it is still working through."""
+        if not ids:
+            return 0
+        statement = (
+            update(DueActionRow)
+            .where(DueActionRow.id.in_(ids), DueActionRow.leased_by == worker, _pending())
+            .values(lease_until=until)
+            .execution_options(synchronize_session=False)
+        )
+        return (await self._execute(statement)).rowcount
+
+    async def claim_holders(self, *, now: datetime) -> list[str]:
+        """Who holds live claims on pending rows."""
+        query = (
+            select(DueActionRow.leased_by)
+            .where(_pending(), DueActionRow.leased_by.is_not(None), DueActionRow.lease_until > now)
+            .distinct()
+        )
+        return [h for h in (await self._session.scalars(query)).all() if h]
+
+    async def release_claims_of(self, holder: str) -> int:
+        """Free every pending row `holder` claimed: it is known to be gone."""
+        statement = (
+            update(DueActionRow)
+            .where(_pending(), DueActionRow.leased_by == holder)
+            .values(lease_until=None, leased_by=None)
+            .execution_options(synchronize_session=False)
+        )
+        return (await self._execute(statement)).rowcount
 
     async def _update(self, action_id: int, values: dict[str, Any]) -> None:
         result = await self._execute(
@@ -174,10 +257,14 @@ class SqlOutbox:
     async def _execute(self, statement: Update) -> CursorResult[Any]:
         return cast(CursorResult[Any], await self._session.execute(statement))
 
-    async def pending(self, *, case_ref: str | None = None) -> list[DueAction]:
+    async def pending(
+        self, *, case_ref: str | None = None, key_prefix: str | None = None
+    ) -> list[DueAction]:
         query = select(DueActionRow).where(_pending())
         if case_ref is not None:
             query = query.where(DueActionRow.case_ref == case_ref)
+        if key_prefix is not None:
+            query = query.where(_with_prefix(key_prefix))
         # Fresh attributes: earlier bulk UPDATEs in this session bypassed the identity map.
         query = query.order_by(DueActionRow.due_at, DueActionRow.id).execution_options(
             populate_existing=True

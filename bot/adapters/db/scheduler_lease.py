@@ -31,7 +31,7 @@ def this_process() -> str:
     return f"{socket.gethostname()}-{os.getpid()}"[:128]
 
 
-def _dead_here(holder: str) -> bool:
+def gone_from_this_host(holder: str) -> bool:
     """A holder on this host whose process has gone (a crash, then a quick restart): its
     lease is stale at once, so a restart is not refused until the lease runs out."""
     host, _, pid = holder.rpartition("-")
@@ -75,7 +75,7 @@ class SchedulerLease:
             ).first()
             if current is not None:
                 holder, until = current
-                if holder != self.holder and until > now and not _dead_here(holder):
+                if holder != self.holder and until > now and not gone_from_this_host(holder):
                     raise SchedulerAlreadyRunning(
                         f"another scheduler ({holder}) holds this database until"
                         f" {until.astimezone(self._zone):%H:%M}; on SQLite only one may run"
