@@ -75,6 +75,9 @@ async def run_chase_step(
     return ChaseOutcome(True, ", ".join(told))
 
 
+_CHASE_AFTER_THE_DAY = (
+    "The {agency} return for {ref} was due {due} and is now {late} late. Please send it now."
+)
 _STEP_TEXT = {
     ChaseStepKind.REMINDER: "Reminder: the {agency} return for {ref} is due {due} (day {day}).",
     ChaseStepKind.CHASE: "The {agency} return for {ref} is due today, {due}. Please send it now.",
@@ -98,7 +101,10 @@ async def _tell_ladder_targets(
 ) -> list[str]:
     agency = ctx.agency(request.agency)
     late = max(ctx.workdays.between(request.due, ctx.today()), 0)
-    text = _STEP_TEXT[step].format(
+    template = _STEP_TEXT[step]
+    if step is ChaseStepKind.CHASE and ctx.today() > request.due:  # run late: not "today"
+        template = _CHASE_AFTER_THE_DAY
+    text = template.format(
         agency=agency.name,
         ref=case.ref,
         due=f"{request.due:%a %d %b}",
