@@ -14,9 +14,15 @@ from sqlalchemy import select
 
 from bot.adapters.clock import SimulatedClock
 from bot.adapters.db.models import DueActionRow
+from bot.domain.authorisation import SYSTEM, Operation
 from bot.domain.notification import Notification
+from bot.domain.outbox import DueAction, Outcome
 from bot.domain.playbook import ChaseStepKind
 from bot.domain.requests import ReturnKind
+from bot.services.change import change_case
+from bot.services.facade import Services
+from schedules.performers import Performer
+from schedules.runner import claim, run_claimed
 from schedules.scheduler import tick_once
 from tests.integration.sql_world import SqlWorld
 from tests.support.world import LONDON, OFFICER, local
@@ -107,6 +113,10 @@ async def test_two_schedulers_send_every_rung_exactly_once(database_url: str) ->
     repeated = [m for m, n in Counter((i.to, i.text) for _, i in sent).items() if n > 1]
     assert repeated == [], "sent twice"
     assert {r.leased_by for r in done} == {"bot-a-101", "bot-b-202"}  # both did real work
+    # Both replicas worked on the same cases at once: a collision on a case is run again at
+    # once, never left to wait out a backoff as a failure.
+    collided = [r.idempotency_key for r in rows if "ConcurrentUpdate" in (r.last_error or "")]
+    assert collided == []
 
     dropped = {(r.case_ref, r.payload["agency"], r.payload["step"]) for r in chases} - {
         (r.case_ref, r.payload["agency"], r.payload["step"]) for r in done
@@ -118,3 +128,48 @@ async def test_two_schedulers_send_every_rung_exactly_once(database_url: str) ->
     for at, item in sent:
         wall = at.astimezone(LONDON)
         assert a.ctx.workdays.is_working_day(wall.date()) and 9 <= wall.hour < 17, (wall, item)
+
+
+async def test_two_replicas_changing_one_case_at_once_both_succeed_without_waiting(
+    database_url: str,
+) -> None:
+    clock = SimulatedClock(local(date(2026, 12, 18), "10:00"))
+    a = SqlWorld(database_url, clock)
+    b = a.another_process()
+    both_loaded = asyncio.Barrier(2)
+    runs: Counter[str] = Counter()
+
+    async def touch_the_case(
+        services: Services, action: DueAction, late_since: date | None
+    ) -> tuple[Outcome, str]:
+        runs[action.key] += 1
+        async with change_case(
+            services.ctx, str(action.case_ref), actor=SYSTEM, operation=Operation.CHASE
+        ) as change:
+            change.record("touched", key=action.key)
+            if runs[action.key] == 1:  # the first time, both hold the same version
+                await both_loaded.wait()
+        return Outcome.DONE, "touched"
+
+    try:
+        ref = (await a.services.open_case(notification=notification(0), actor=OFFICER)).case.ref
+        async with a.ctx.uow() as uow:
+            for key in ("x", "y"):
+                await uow.outbox.plan(
+                    DueAction(key=f"{ref}:{key}", kind="touch", due_at=clock.now(), case_ref=ref)
+                )
+            await uow.commit()
+        performers = {"touch": Performer(touch_the_case, to_people=False)}
+        ready_a, _ = await claim(a.services, worker="bot-a-101", limit=1, performers=performers)
+        ready_b, _ = await claim(b.services, worker="bot-b-202", limit=1, performers=performers)
+
+        ran = await asyncio.gather(
+            run_claimed(a.services, ready_a, performers=performers),
+            run_claimed(b.services, ready_b, performers=performers),
+        )
+    finally:
+        await a.aclose()
+        await b.aclose()
+
+    assert [r.outcome for rs in ran for r in rs] == [Outcome.DONE, Outcome.DONE]
+    assert sorted(runs.values()) == [1, 2]  # the one that lost the race ran again, at once
