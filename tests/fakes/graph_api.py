@@ -7,12 +7,15 @@ app (403 ErrorAccessDenied), the mailbox (404 ErrorInvalidUser; Request_Resource
 /users/{id}), the item (404 ErrorItemNotFound) and each body's required fields (400). Events
 are deduplicated by `transactionId`, as Graph documents; getSchedule counts the fake's own
 meetings in their attendees' diaries. Action parameters (getSchedule, sendMail, cancel) are
-read case-insensitively, as Graph does.
+read case-insensitively, as Graph does. Mail sent is kept in Sent Items with the Message-ID and
+conversation Exchange would give it, found again by a singleValueExtendedProperties filter;
+its copy there has no internet headers (Graph shows none on sent items). Inbox messages show
+their `internetMessageHeaders` only when `$select` asks for them, as Graph does.
 
 tests/integration/graph/serving.py serves it twice: plain HTTP for Graph (kiota allows http to
 127.0.0.1 only) and HTTPS, signed by a throwaway CA, for the token endpoint (azure-identity
-accepts only an https authority). Knobs: `add_person`, `respond`, `deliver`, `fail`,
-`granted`, `mailboxes`. `calls` records every Graph request, refused ones included, with the
+accepts only an https authority). Knobs: `add_person`, `respond`, `deliver` (with headers),
+`fail`, `granted`, `mailboxes`. `calls` records every Graph request, refused ones included, with the
 fake's own time on it. Fictional data only.
 """
 
