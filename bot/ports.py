@@ -9,6 +9,7 @@ from types import TracebackType
 from typing import Any, Protocol
 
 from bot.domain.cases import Case
+from bot.domain.mail_trust import Authentication, MailThread
 from bot.domain.meeting import Response
 from bot.domain.outbox import DueAction
 from bot.domain.slots import Busy
@@ -162,12 +163,40 @@ class ReceivedMail:
     text: str  # the body as plain text
     received_at: datetime  # aware UTC
     attachments: tuple[str, ...] = ()  # file names; the files stay in the mailbox
+    conversation_id: str = ""
+    replies_to: tuple[str, ...] = ()  # Message-IDs from its In-Reply-To and References
+    authentication: Authentication = "unknown"  # what the receiving mail system vouches for
+
+
+@dataclass(frozen=True, slots=True)
+class SentMail:
+    """What the mailbox's sent copy of one of our emails says of it."""
+
+    internet_message_id: str
+    conversation_id: str
 
 
 class Mailbox(Protocol):
     async def replies(self, *, since: datetime) -> list[ReceivedMail]:
         """Mail received at or after `since`, oldest first."""
         ...
+
+    async def sent_copy(self, *, send_id: str) -> SentMail | None:
+        """The sent copy of the email `Mail.send` answered `send_id` for; None until the
+        mailbox has it."""
+        ...
+
+
+class MailThreadRepository(Protocol):
+    async def add(self, thread: MailThread) -> None: ...
+
+    async def of_case(self, case_ref: str) -> list[MailThread]: ...
+
+    async def unresolved(self, *, sent_after: datetime, limit: int) -> list[MailThread]:
+        """Threads whose sent copy was not found yet, newest first."""
+        ...
+
+    async def resolve(self, send_id: str, sent: SentMail) -> None: ...
 
 
 class CaseRepository(Protocol):
@@ -270,6 +299,9 @@ class UnitOfWork(Protocol):
 
     @property
     def audit(self) -> AuditLog: ...
+
+    @property
+    def mail_threads(self) -> MailThreadRepository: ...
 
     async def __aenter__(self) -> UnitOfWork: ...
 

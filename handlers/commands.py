@@ -18,6 +18,7 @@ SUBCOMMANDS = {
     "cancel": "cancel [case] <reason>  cancel the meeting (the invitees see the reason)",
     "quorum": "quorum [case]  whether the booked meeting is still quorate",
     "chase": "chase [case] [agency]  who is outstanding; chase one agency now",
+    "confirm": "confirm [case] <agency>  record an emailed return held for the office to confirm",
     "invite-deputy": "invite-deputy [case] <decision maker's email>  invite their deputy",
     "attended": "attended [case] <email,email,...|expected>  who came to the meeting",
     "decision": "decision [case]  record the decision (a form in Slack)",

@@ -22,7 +22,9 @@ def render_status(ctx: ServiceContext, status: CaseStatus) -> str:
     returned = [r for r in case.requests.values() if not r.is_open]
     lines.append(f"Returns: {len(returned)} of {len(case.requests)} received.")
     for r in case.requests.values():
-        state = r.return_kind.label if r.return_kind else r.state.value
+        state = r.return_kind.label if r.return_kind and not r.is_open else r.state.value
+        if r.needs_confirmation:  # emailed, but not clearly by the agency: the office confirms
+            state += ", an emailed return to confirm"
         lines.append(f"  {ctx.agency_name(r.agency):<28} {state}")
     if case.meeting:
         lines.append(f"Meeting: {slot_label(ctx, case.meeting.start, case.meeting.day)}.")

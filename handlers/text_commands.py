@@ -86,6 +86,14 @@ class TextCommands:
                     + ", ".join(outstanding)
                     + f". Chase one now: /rapidreview chase {ref} {outstanding[0]}"
                 )
+            case "confirm":
+                if len(cmd.args) != 1:
+                    raise InvalidInput(f"Usage: /rapidreview {SUBCOMMANDS['confirm']}")
+                agency = cmd.args[0].lower()
+                confirmed = await s.confirm_emailed_return(case_ref=ref, agency=agency, actor=actor)
+                return (
+                    f"Confirmed: {s.ctx.agency_name(agency)}'s {confirmed.kind.label} is recorded."
+                )
             case "invite-deputy":
                 if len(cmd.args) != 1:
                     raise InvalidInput(f"Usage: /rapidreview {SUBCOMMANDS['invite-deputy']}")

@@ -8,7 +8,7 @@ from datetime import date
 from enum import StrEnum
 from typing import Literal
 
-from bot.domain.errors import DomainError, IllegalTransition
+from bot.domain.errors import DomainError, IllegalTransition, NotFound
 from bot.domain.playbook import ChaseStepKind
 
 
@@ -89,6 +89,9 @@ class InformationRequest:
     return_kind: ReturnKind | None = None
     summary: str = ""
     late_by: int = 0
+    # Received, but not clearly from the agency (an email that does not answer our request):
+    # the return it carries waits in `return_kind`/`summary` while the request stays open.
+    needs_confirmation: bool = False
 
     @property
     def is_open(self) -> bool:
@@ -117,4 +120,29 @@ class InformationRequest:
         self.state = RequestState.RETURNED
         self.returned_on, self.return_kind, self.summary = on, kind, summary
         self.late_by = max(late_by, 0)
+        self.needs_confirmation = False
         return ReturnRecorded(self.agency, kind, on, self.late_by)
+
+    def hold_for_confirmation(self, kind: ReturnKind, summary: str) -> bool:
+        """A return received but doubtful: kept for the business office to confirm, while
+        the request stays open and its chase goes on. False when this very return is
+        already waiting (the mailbox is read with some overlap)."""
+        if not self.is_open:
+            raise AlreadyReturned(
+                f"The {self.agency} return was already recorded on {self.returned_on:%a %d %b}."
+            )
+        if self.needs_confirmation and (self.return_kind, self.summary) == (kind, summary):
+            return False
+        self.needs_confirmation = True
+        self.return_kind, self.summary = kind, summary
+        return True
+
+    def confirmed_return(self) -> tuple[ReturnKind, str]:
+        """What the business office confirms: the return that waits for it."""
+        if not self.is_open:
+            raise AlreadyReturned(
+                f"The {self.agency} return was already recorded on {self.returned_on:%a %d %b}."
+            )
+        if not self.needs_confirmation or self.return_kind is None:
+            raise NotFound(f"No emailed return from {self.agency} is waiting for confirmation.")
+        return self.return_kind, self.summary

@@ -9,6 +9,7 @@ from bot.domain.errors import RecipientUnreachable
 from bot.logging import get_logger
 from bot.ports import Button, RequestThread
 from bot.services.context import ServiceContext
+from bot.services.mail_threads import remember_thread
 
 log = get_logger(__name__)
 
@@ -35,4 +36,7 @@ async def deliver_to_person(
         except RecipientUnreachable:
             log.info("delivered_by_email_instead", case_ref=case.ref)
     safe_subject = ctx.safe(case, subject, "email subject")
-    return await ctx.mail.send(to=[email], subject=safe_subject, body=text)
+    send_id = await ctx.mail.send(to=[email], subject=safe_subject, body=text)
+    if about is not None:  # an emailed return is trusted only as a reply to this email
+        await remember_thread(ctx, about, recipient=email, send_id=send_id)
+    return send_id

@@ -157,5 +157,13 @@ class Services:
         """Record the returns agencies outside chat sent by email since `since`."""
         return await inbound.read_mailbox(self.ctx, since=since)
 
+    async def confirm_emailed_return(
+        self, *, case_ref: str, agency: str, actor: str
+    ) -> ReturnRecorded:
+        """The business office confirms an emailed return held as doubtful."""
+        return await inbound.confirm_emailed_return(
+            self.ctx, case_ref=case_ref, agency=agency, actor=actor
+        )
+
     async def timeliness(self) -> list[reports.CaseTimeliness]:
         return await reports.timeliness_report(self.ctx)

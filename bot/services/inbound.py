@@ -1,10 +1,14 @@
 """Returns that arrive by email: agencies outside chat reply to their request, and the reply
 is recorded as the return, just as a reply in a Slack thread is.
 
-A reply is matched by the case reference in its subject (our requests carry it, and "RE:"
-keeps it) and by its sender: the SPOC of an agency with an open request on that case. Mail
-that matches nothing is left alone for a person to read, never guessed at; its sender and
-subject are not logged (they may carry names).
+An email is considered when its subject names a case and its sender is the SPOC of an agency
+with an open request on that case. It is recorded as the return only when it answers the
+email the bot sent that agency, from the address it went to, and the receiving mail system
+vouches for the sender (bot.domain.mail_trust). Otherwise (a fresh email, a reply that failed
+SPF/DKIM/DMARC) it is recorded as "received, to be confirmed by the business office": the
+request stays open, its chase goes on, and the office is told in the case channel. Mail that
+matches nothing is left alone for a person to read, never guessed at. Sender and subject are
+never logged (they may carry names).
 """
 
 from __future__ import annotations
@@ -13,18 +17,25 @@ import re
 from dataclasses import dataclass
 from datetime import datetime
 
+from bot.domain.authorisation import SYSTEM, Operation
 from bot.domain.cases import Case, parse_ref
-from bot.domain.directory import AgencyRole
-from bot.domain.errors import DomainError, NotFound
-from bot.domain.requests import reply_kind
+from bot.domain.directory import AgencyRole, Role
+from bot.domain.errors import DomainError, NotAuthorised, NotFound
+from bot.domain.mail_trust import Evidence, doubt
+from bot.domain.playbook import Audience
+from bot.domain.requests import ReturnKind, ReturnRecorded, reply_kind
+from bot.domain.stages import Stage
 from bot.logging import get_logger
 from bot.ports import ReceivedMail
+from bot.services.change import announce, change_case, read_case
 from bot.services.context import ServiceContext
+from bot.services.mail_threads import resolve_threads
 from bot.services.requests import record_return
 
 log = get_logger(__name__)
 _REFERENCE = re.compile(r"\b([A-Za-z]{2,8}-RR-\d{4}-\d{3,})\b")
 SUMMARY_LIMIT = 4000  # the rest stays in the mailbox, which keeps the whole message
+_CONFIRMERS = frozenset({Role.BUSINESS_OFFICER, Role.CHAIR, Role.PARTNERSHIP_MANAGER})
 
 
 @dataclass(frozen=True, slots=True)
@@ -32,12 +43,14 @@ class MailOutcome:
     message_id: str
     recorded: str | None  # "<case ref> <agency>" when recorded as a return
     reason: str
+    to_confirm: bool = False  # received, but held for the business office to confirm
 
 
 async def read_mailbox(ctx: ServiceContext, *, since: datetime) -> list[MailOutcome]:
     """Record every reply received since `since` that is an agency's return."""
     if ctx.mailbox is None:
         raise NotFound("No partnership mailbox is configured (set the GRAPH_* settings).")
+    await resolve_threads(ctx)  # our request emails' ids, before replies are matched to them
     return [await record_mail(ctx, mail) for mail in await ctx.mailbox.replies(since=since)]
 
 
@@ -48,6 +61,7 @@ async def record_mail(ctx: ServiceContext, mail: ReceivedMail) -> MailOutcome:
     try:
         async with ctx.uow() as uow:
             case = await uow.cases.get(parse_ref(found.group(1)))
+            threads = await uow.mail_threads.of_case(case.ref)
     except DomainError:
         return _skipped(mail, "the reference in the subject is not a case")
     agency = _agency_answering(ctx, case, mail.sender)
@@ -55,19 +69,71 @@ async def record_mail(ctx: ServiceContext, mail: ReceivedMail) -> MailOutcome:
         return _skipped(mail, "the sender is not the SPOC of an agency with an open request")
     files = f"\nFiles: {', '.join(mail.attachments)}" if mail.attachments else ""
     summary = (mail.text.strip()[:SUMMARY_LIMIT] + files).strip()
+    kind = reply_kind(mail.text)
+    evidence = Evidence(mail.sender, mail.replies_to, mail.conversation_id, mail.authentication)
+    why = doubt(evidence, [t for t in threads if t.agency == agency])
     try:
+        if why is not None:
+            return await _hold(ctx, case, agency, mail, kind, summary, why)
         await record_return(
-            ctx,
-            case_ref=case.ref,
-            agency=agency,
-            kind=reply_kind(mail.text),
-            summary=summary,
-            actor=mail.sender,
+            ctx, case_ref=case.ref, agency=agency, kind=kind, summary=summary, actor=mail.sender
         )
     except DomainError as err:  # e.g. already returned in chat: the mail is kept, not lost
         return _skipped(mail, err.message, case.ref)
     log.info("email_return_recorded", case_ref=case.ref, agency=agency)
     return MailOutcome(mail.message_id, f"{case.ref} {agency}", "recorded")
+
+
+async def _hold(
+    ctx: ServiceContext,
+    case: Case,
+    agency: str,
+    mail: ReceivedMail,
+    kind: ReturnKind,
+    summary: str,
+    why: str,
+) -> MailOutcome:
+    """Received, to be confirmed: kept on the request, which stays open and chased."""
+    operation = Operation.RECORD_RETURN
+    async with change_case(ctx, case.ref, actor=SYSTEM, operation=operation) as change:
+        if change.case.stage is Stage.CLOSED:
+            raise DomainError(f"{case.ref} is closed; returns are no longer recorded.")
+        if not change.case.request_for(agency).hold_for_confirmation(kind, summary):
+            change.discard()
+            return _skipped(mail, "already waiting for the business office to confirm", case.ref)
+        change.record("emailed_return_to_confirm", agency=agency, reason=why)
+    office = await ctx.mentions(ctx.audience_emails([Audience.BUSINESS_OFFICER, Audience.CHAIR]))
+    await announce(
+        ctx,
+        change.case,
+        f"{office} An email naming {case.ref} arrived from the address of"
+        f" {ctx.agency_name(agency)}'s SPOC, but {why}. It is recorded as received, to be"
+        " confirmed by the business office: the request stays open and its chase goes on."
+        " Check the email in the partnership mailbox (or with the agency), then confirm it:"
+        f" /rapidreview confirm {case.ref} {agency}",
+    )
+    log.info("email_return_to_confirm", case_ref=case.ref, agency=agency)
+    return MailOutcome(mail.message_id, None, why, to_confirm=True)
+
+
+async def confirm_emailed_return(
+    ctx: ServiceContext, *, case_ref: str, agency: str, actor: str
+) -> ReturnRecorded:
+    """The business office vouches for an emailed return that was held: it is recorded as
+    the agency's return (its chase stops, its SPOC gets the receipt)."""
+    case = await read_case(ctx, case_ref, actor=actor, operation=Operation.VIEW_CASE)
+    person = ctx.directory.person(actor)
+    if person is None or not set(person.roles) & _CONFIRMERS:
+        raise NotAuthorised(
+            "Only the business office, a chair or the partnership manager can confirm an"
+            " emailed return."
+        )
+    if agency not in case.requests:
+        raise NotFound(f"{case.ref} has no information request to that agency.")
+    kind, summary = case.request_for(agency).confirmed_return()
+    return await record_return(
+        ctx, case_ref=case.ref, agency=agency, kind=kind, summary=summary, actor=actor
+    )
 
 
 def _agency_answering(ctx: ServiceContext, case: Case, sender: str) -> str | None:

@@ -7,12 +7,15 @@ app (403 ErrorAccessDenied), the mailbox (404 ErrorInvalidUser; Request_Resource
 /users/{id}), the item (404 ErrorItemNotFound) and each body's required fields (400). Events
 are deduplicated by `transactionId`, as Graph documents; getSchedule counts the fake's own
 meetings in their attendees' diaries. Action parameters (getSchedule, sendMail, cancel) are
-read case-insensitively, as Graph does.
+read case-insensitively, as Graph does. Mail sent is kept in Sent Items with the Message-ID and
+conversation Exchange would give it, found again by a singleValueExtendedProperties filter;
+its copy there has no internet headers (Graph shows none on sent items). Inbox messages show
+their `internetMessageHeaders` only when `$select` asks for them, as Graph does.
 
 tests/integration/graph/serving.py serves it twice: plain HTTP for Graph (kiota allows http to
 127.0.0.1 only) and HTTPS, signed by a throwaway CA, for the token endpoint (azure-identity
-accepts only an https authority). Knobs: `add_person`, `respond`, `deliver`, `fail`,
-`granted`, `mailboxes`. `calls` records every Graph request, refused ones included, with the
+accepts only an https authority). Knobs: `add_person`, `respond`, `deliver` (with headers),
+`fail`, `granted`, `mailboxes`. `calls` records every Graph request, refused ones included, with the
 fake's own time on it. Fictional data only.
 """
 
@@ -65,6 +68,10 @@ _MAIL_READ = frozenset({"Mail.Read", "Mail.ReadWrite"})
 _USERS = frozenset({"User.ReadBasic.All", "User.Read.All", "Directory.Read.All"})
 _FAULT_CODES = {429: "TooManyRequests", 503: "ServiceUnavailable", 504: "GatewayTimeout"}
 _SINCE = re.compile(r"receivedDateTime ge (\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ)")
+_PROPERTY_ID = re.compile(r"String \{[0-9a-fA-F-]{36}\} Name \w+")
+_TAGGED = re.compile(
+    r"singleValueExtendedProperties/Any\(ep: ep/id eq '([^']+)' and ep/value eq '([^']*)'\)"
+)
 
 
 class GraphError(Exception):
@@ -114,6 +121,10 @@ class Mail:
     body: Json
     attachments: list[tuple[str, str, bytes]]  # name, content type, content
     headers: dict[str, str]
+    properties: dict[str, str] = field(default_factory=dict)  # singleValueExtendedProperties
+    id: str = ""  # of its copy in Sent Items
+    internet_message_id: str = ""  # what Exchange gives it on sending
+    conversation_id: str = ""
 
 
 @dataclass
@@ -125,6 +136,8 @@ class Inbound:
     received: dt.datetime
     conversation_id: str
     attachments: list[tuple[str, str, bytes]] = field(default_factory=list)
+    internet_message_id: str = ""
+    headers: list[tuple[str, str]] = field(default_factory=list)  # transport headers, in order
 
 
 @dataclass
@@ -184,12 +197,26 @@ class GraphApiFake:
         attachments: list[tuple[str, str, bytes]] | None = None,
         conversation_id: str = "",
         mailbox: str = MAILBOX,
+        headers: list[tuple[str, str]] | None = None,
     ) -> str:
-        """An email arriving in `mailbox`'s inbox; returns its id."""
-        message_id = f"AAMkAG1lc3NhZ2U{next(self._ids):06d}AAA="
+        """An email arriving in `mailbox`'s inbox; returns its id. `headers` are its
+        internet headers top first, as Exchange Online stores them (Authentication-Results,
+        In-Reply-To ...); Graph shows them only when `$select` asks for them."""
+        n = next(self._ids)
+        message_id = f"AAMkAG1lc3NhZ2U{n:06d}AAA="
         conversation = conversation_id or f"AAQkAGNvbnY{next(self._ids):06d}="
         self.inbox.setdefault(mailbox.lower(), []).append(
-            Inbound(message_id, sender, subject, html, received, conversation, attachments or [])
+            Inbound(
+                message_id,
+                sender,
+                subject,
+                html,
+                received,
+                conversation,
+                attachments or [],
+                f"<MSG{n:06d}@mail.agency.example.org>",
+                list(headers or []),
+            )
         )
         return message_id
 
@@ -535,14 +562,37 @@ def _send_mail(fake: GraphApiFake, ctx: Ctx) -> Answer:
         except (binascii.Error, ValueError):
             raise _bad("contentBytes is not base64.") from None
         files.append((item["name"], str(item.get("contentType", "")), content))
+    properties = {}
+    for prop in message.get("singleValueExtendedProperties") or []:
+        item = _object(prop)
+        if not _PROPERTY_ID.fullmatch(str(item.get("id", ""))):
+            raise _bad("The extended property id is not valid.", "ErrorInvalidProperty")
+        properties[str(item["id"])] = str(item.get("value", ""))
     body = _item_body(message.get("body"))
     subject = str(message.get("subject") or "")
-    fake.sent.append(Mail(ctx.user, to, subject, body, files, headers))
+    n = next(fake._ids)
+    fake.sent.append(
+        Mail(
+            ctx.user,
+            to,
+            subject,
+            body,
+            files,
+            headers,
+            properties,
+            id=f"AAMkAHNlbnQ{n:06d}AAA=",
+            internet_message_id=f"<SENT{n:06d}@partnership.prod.outlook.example>",
+            conversation_id=f"AAQkAGNvbnZTZW50{n:06d}=",
+        )
+    )
     return 202, None
 
 
 def _list_messages(fake: GraphApiFake, ctx: Ctx) -> Answer:
-    if ctx.params["folder"].lower() != "inbox":
+    folder = ctx.params["folder"].lower()
+    if folder == "sentitems":
+        return _list_sent_items(fake, ctx)
+    if folder != "inbox":
         raise GraphError(404, "ErrorItemNotFound", "The specified folder was not found.")
     found = list(fake.inbox.get(ctx.user, []))
     wanted = ctx.query.get("$filter")
@@ -555,7 +605,7 @@ def _list_messages(fake: GraphApiFake, ctx: Ctx) -> Answer:
     order = ctx.query.get("$orderby", "receivedDateTime desc")
     found.sort(key=lambda m: m.received, reverse=order.endswith("desc"))
     top, skip = int(ctx.query.get("$top", "10")), int(ctx.query.get("$skip", "0"))
-    page: Json = {"value": [_message_json(m) for m in found[skip : skip + top]]}
+    page: Json = {"value": [_message_json(m, ctx) for m in found[skip : skip + top]]}
     if skip + top < len(found):
         query = ctx.query | {"$skip": str(skip + top)}
         path = f"/users/{ctx.user}/mailFolders/inbox/messages"
@@ -584,16 +634,43 @@ def _list_attachments(fake: GraphApiFake, ctx: Ctx) -> Answer:
     return 200, {"value": value}
 
 
-def _message_json(message: Inbound) -> Json:
+def _list_sent_items(fake: GraphApiFake, ctx: Ctx) -> Answer:
+    """Sent Items, found by an extended property (how a sendMail message is found again).
+    Their copies carry no internetMessageHeaders: Graph shows none on sent items."""
+    mine = [m for m in fake.sent if m.mailbox == ctx.user]
+    wanted = ctx.query.get("$filter")
+    if wanted:
+        tagged = _TAGGED.fullmatch(wanted)
+        if tagged is None:
+            raise _bad("The fake reads only an extended property filter here.", "BadRequest")
+        name, value = tagged.groups()
+        mine = [m for m in mine if m.properties.get(name) == value]
+    top = int(ctx.query.get("$top", "10"))
+    value = [
+        {
+            "id": m.id,
+            "internetMessageId": m.internet_message_id,
+            "conversationId": m.conversation_id,
+            "subject": m.subject,
+        }
+        for m in mine[:top]
+    ]
+    return 200, {"value": [_select(v, ctx) for v in value]}
+
+
+def _message_json(message: Inbound, ctx: Ctx) -> Json:
+    selected = ctx.query.get("$select", "").split(",")
+    headers = [{"name": n, "value": v} for n, v in message.headers]
     return {
         "id": message.id,
         "conversationId": message.conversation_id,
+        "internetMessageId": message.internet_message_id,
         "subject": message.subject,
         "receivedDateTime": message.received.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
         "hasAttachments": bool(message.attachments),
         "from": {"emailAddress": {"address": message.sender}},
         "body": {"contentType": "html", "content": message.html},
-    }
+    } | ({"internetMessageHeaders": headers} if "internetMessageHeaders" in selected else {})
 
 
 # -- shapes --------------------------------------------------------------------------------

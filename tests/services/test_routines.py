@@ -7,7 +7,6 @@ from datetime import date
 
 from bot.domain.meeting import Response
 from bot.domain.requests import ReturnKind
-from bot.ports import ReceivedMail
 from bot.services.routines import ensure_routines
 from schedules.runner import run_due
 from tests.support.world import CHAIR, GP_SPOC, POLICE_DM, World, local
@@ -72,12 +71,14 @@ async def test_responses_are_read_back_every_quarter_hour_until_the_meeting(worl
 async def test_the_mailbox_is_read_and_an_emailed_return_recorded(world: World) -> None:
     ref = await world.open_with_requests()
     await ensure_routines(world.ctx)
-    world.mailbox.deliver(
-        ReceivedMail(
-            "m-1", GP_SPOC, f"RE: Rapid Review information request: {ref}", "Nil return.",
-            local(date(2026, 12, 21), "10:05"),
-        )
-    )  # fmt: skip
+    (request_mail,) = world.store.mail_threads  # the GP's request went by email
+    world.mailbox.reply_to(
+        request_mail.send_id,
+        sender=GP_SPOC,
+        subject=f"RE: Rapid Review information request: {ref}",
+        text="Nil return.",
+        at=local(date(2026, 12, 21), "10:05"),
+    )
     world.at(date(2026, 12, 21), "10:30")
     await run_due(world.services, worker="test")
     assert world.store.cases[ref].requests["gp"].return_kind is ReturnKind.NIL

@@ -11,8 +11,10 @@ from typing import Any
 
 from bot.domain.cases import Case, format_ref
 from bot.domain.errors import NotFound
+from bot.domain.mail_trust import MailThread
 from bot.domain.outbox import DueAction, Outcome
 from bot.domain.stages import Stage
+from bot.ports import SentMail
 
 
 @dataclass
@@ -22,6 +24,7 @@ class Store:
     actions: dict[str, DueAction] = field(default_factory=dict)
     deliveries: dict[int, dict[str, str]] = field(default_factory=dict)
     audit: list[dict[str, Any]] = field(default_factory=list)
+    mail_threads: list[MailThread] = field(default_factory=list)
 
 
 class MemoryCases:
@@ -202,6 +205,37 @@ class MemoryAudit:
         )
 
 
+class MemoryMailThreads:
+    def __init__(self, store: Store) -> None:
+        self.store = store
+
+    async def add(self, thread: MailThread) -> None:
+        self.store.mail_threads.append(thread)
+
+    async def of_case(self, case_ref: str) -> list[MailThread]:
+        return [t for t in self.store.mail_threads if t.case_ref == case_ref]
+
+    async def unresolved(self, *, sent_after: datetime, limit: int) -> list[MailThread]:
+        waiting = [
+            t
+            for t in self.store.mail_threads
+            if t.internet_message_id is None and t.sent_at >= sent_after
+        ]
+        return sorted(waiting, key=lambda t: t.sent_at, reverse=True)[:limit]
+
+    async def resolve(self, send_id: str, sent: SentMail) -> None:
+        self.store.mail_threads = [
+            replace(
+                t,
+                internet_message_id=sent.internet_message_id,
+                conversation_id=sent.conversation_id or None,
+            )
+            if t.send_id == send_id
+            else t
+            for t in self.store.mail_threads
+        ]
+
+
 class MemoryUnitOfWork:
     """Works on a deep copy of the committed store; `commit` publishes it."""
 
@@ -213,6 +247,7 @@ class MemoryUnitOfWork:
         self.cases = MemoryCases(self._work)
         self.outbox = MemoryOutbox(self._work)
         self.audit = MemoryAudit(self._work)
+        self.mail_threads = MemoryMailThreads(self._work)
         return self
 
     async def __aexit__(

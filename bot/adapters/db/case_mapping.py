@@ -62,6 +62,7 @@ def _to_request(row: RequestRow) -> InformationRequest:
         return_kind=ReturnKind(row.return_kind) if row.return_kind else None,
         summary=row.summary,
         late_by=row.late_by,
+        needs_confirmation=row.needs_confirmation,
     )
 
 
@@ -116,6 +117,7 @@ def _fill_requests(row: CaseRow, case: Case) -> None:
         child.returned_on, child.summary = request.returned_on, request.summary
         child.return_kind = request.return_kind.value if request.return_kind else None
         child.late_by = request.late_by
+        child.needs_confirmation = request.needs_confirmation
         kept.append(child)
     row.requests = kept  # rows left out are orphans: the cascade deletes them
 

@@ -39,6 +39,7 @@ from bot.adapters.graph.client import (
 )
 from bot.adapters.graph.errors import GraphNotAuthorised, token_refused
 from bot.adapters.graph.factory import missing_settings
+from bot.adapters.graph.mail import GraphMail
 from bot.config import Settings
 from bot.domain.errors import DomainError, InvalidInput
 
@@ -139,6 +140,13 @@ async def _with_token(conn: GraphConnection, roles: frozenset[str] | None) -> li
                 permission="Mail.Read",
             ),
             "the inbox can be read",
+        ),
+        # Emailed returns are trusted only as replies to the bot's own emails, whose ids come
+        # from their Sent Items copies found by an extended property: the very query it runs.
+        await _probe(
+            "finding the bot's sent emails (Mail.Read)",
+            lambda: GraphMail(conn).sent_copy(send_id="0" * 32),
+            "Sent Items can be searched for the bot's own emails",
         ),
     ]
     return checks

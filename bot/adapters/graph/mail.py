@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import uuid
 from collections.abc import Sequence
 from datetime import UTC, datetime
@@ -16,6 +17,9 @@ from msgraph.generated.models.internet_message_header import InternetMessageHead
 from msgraph.generated.models.item_body import ItemBody
 from msgraph.generated.models.message import Message
 from msgraph.generated.models.recipient import Recipient
+from msgraph.generated.models.single_value_legacy_extended_property import (
+    SingleValueLegacyExtendedProperty,
+)
 from msgraph.generated.users.item.mail_folders.item.messages.messages_request_builder import (
     MessagesRequestBuilder,
 )
@@ -24,9 +28,15 @@ from msgraph.generated.users.item.send_mail.send_mail_post_request_body import (
 )
 
 from bot.adapters.graph.client import GraphConnection, call
-from bot.adapters.graph.inbound import InboundAttachment, InboundMail, plain_text
+from bot.adapters.graph.inbound import (
+    InboundAttachment,
+    InboundMail,
+    authentication,
+    plain_text,
+    replied_ids,
+)
 from bot.domain.errors import InvalidInput
-from bot.ports import Attachment, ReceivedMail
+from bot.ports import Attachment, ReceivedMail, SentMail
 
 if TYPE_CHECKING:
     from bot.ports import Mail, Mailbox
@@ -35,10 +45,25 @@ if TYPE_CHECKING:
 # files is the most one message can carry (larger ones need an upload session).
 MAX_ATTACHMENT_BYTES = 3 * 1024 * 1024
 SEND_ID_HEADER = "X-RRBot-Send-Id"  # Graph's sendMail answers 202 with no id: we bring our own
+# The same id as a named MAPI property: Sent Items copies carry no internet headers, but they
+# keep extended properties, which $filter can find (Microsoft's advice for finding a message
+# sent with sendMail). Our own property set; the GUID is fixed for good.
+SEND_ID_PROPERTY = "String {6f1d3c2a-8b4e-4f5a-9c7d-2e1b0a9f8c61} Name RRBotSendId"
 READ = "Mail.Read"
 PAGE_SIZE = 50
 MAX_PAGES = 20  # 1,000 messages a poll; the rest wait for the next one
-_FIELDS = ["id", "conversationId", "from", "subject", "body", "receivedDateTime", "hasAttachments"]
+_FIELDS = [
+    "id",
+    "conversationId",
+    "internetMessageId",
+    "internetMessageHeaders",  # only sent when asked for; In-Reply-To, Authentication-Results
+    "from",
+    "subject",
+    "body",
+    "receivedDateTime",
+    "hasAttachments",
+]
+_SEND_ID = re.compile(r"[0-9a-f]{32}")
 
 
 class GraphMail:
@@ -72,12 +97,36 @@ class GraphMail:
             to_recipients=[Recipient(email_address=EmailAddress(address=a)) for a in to],
             attachments=attached or None,
             internet_message_headers=[InternetMessageHeader(name=SEND_ID_HEADER, value=send_id)],
+            single_value_extended_properties=[
+                SingleValueLegacyExtendedProperty(id=SEND_ID_PROPERTY, value=send_id)
+            ],
         )
         request = self._mailbox.send_mail.post(
             SendMailPostRequestBody(message=message, save_to_sent_items=True)
         )
         await call(self.connection, request, what="sending an email", permission="Mail.Send")
         return send_id
+
+    async def sent_copy(self, *, send_id: str) -> SentMail | None:
+        """The Mailbox port: the copy in Sent Items of the email sent under `send_id`, found
+        by its extended property, with the Message-ID and conversation replies will carry."""
+        if not _SEND_ID.fullmatch(send_id):  # ours are uuid4 hex: nothing else reaches $filter
+            return None
+        query = MessagesRequestBuilder.MessagesRequestBuilderGetQueryParameters(
+            filter=(
+                f"singleValueExtendedProperties/Any(ep: ep/id eq '{SEND_ID_PROPERTY}'"
+                f" and ep/value eq '{send_id}')"
+            ),
+            select=["id", "internetMessageId", "conversationId"],
+            top=1,
+        )
+        sent_items = self._mailbox.mail_folders.by_mail_folder_id("sentitems").messages
+        request = sent_items.get(RequestConfiguration(query_parameters=query))
+        page = await call(self.connection, request, what="reading Sent Items", permission=READ)
+        found = next(iter(page.value or []), None) if page else None
+        if found is None or not found.internet_message_id:
+            return None
+        return SentMail(found.internet_message_id, found.conversation_id or "")
 
     async def replies(self, *, since: datetime) -> list[ReceivedMail]:
         """The Mailbox port: what arrived since `since`, oldest first, attachments by name
@@ -90,6 +139,9 @@ class GraphMail:
                 text=m.body_text,
                 received_at=m.received_at,
                 attachments=tuple(a.name for a in m.attachments),
+                conversation_id=m.conversation_id,
+                replies_to=m.replies_to,
+                authentication=m.authentication,
             )
             for m in await self.inbound(since=since)
         ]
@@ -125,6 +177,7 @@ class GraphMail:
             files = await self._attachments(message.id)
         sender = message.from_.email_address if message.from_ else None
         body = message.body
+        headers = [(h.name or "", h.value or "") for h in message.internet_message_headers or []]
         return InboundMail(
             message_id=message.id,
             conversation_id=message.conversation_id or "",
@@ -136,6 +189,9 @@ class GraphMail:
             ),
             received_at=_aware_utc(message.received_date_time),
             attachments=files,
+            internet_message_id=message.internet_message_id or "",
+            replies_to=replied_ids(headers),
+            authentication=authentication(headers),
         )
 
     async def _attachments(self, message_id: str) -> tuple[InboundAttachment, ...]:

@@ -47,7 +47,8 @@ async def test_each_missing_grant_is_named_with_what_to_do(
     failed = {(f.area, f.name): f.detail for f in findings if f.ok is False}
     assert failed[("slack", "scopes")].startswith("missing bookmarks:write, im:history: add them")
     assert "Mail.Read" in failed[("outlook", "reading replies (Mail.Read)")]
-    assert len(failed) == 2
+    assert "Mail.Read" in failed[("outlook", "finding the bot's sent emails (Mail.Read)")]
+    assert len(failed) == 3
 
 
 def test_the_command_prints_one_line_a_check_and_fails_when_one_does(

@@ -3,6 +3,7 @@ something. Plain HTTP here, no SDK."""
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import AsyncIterator
 
 import httpx
@@ -98,3 +99,48 @@ async def test_send_mail_checks_recipients_and_attachments(
     assert (first.status_code, first.json()["error"]["code"]) == (400, "ErrorInvalidRecipients")
     assert second.status_code == 400
     assert graph_api.sent == []
+
+
+async def test_internet_headers_show_only_when_selected_and_never_on_sent_items(
+    graph: httpx.AsyncClient, graph_api: GraphApiFake
+) -> None:
+    graph_api.deliver(
+        sender="spoc@school.example.org",
+        subject="RE: request",
+        html="<p>ok</p>",
+        received=dt.datetime(2026, 11, 10, 9, tzinfo=dt.UTC),
+        headers=[("Authentication-Results", "dmarc=pass")],
+    )
+    tag = "String {6f1d3c2a-8b4e-4f5a-9c7d-2e1b0a9f8c61} Name RRBotSendId"
+    message = {
+        "toRecipients": [{"emailAddress": {"address": "spoc@school.example.org"}}],
+        "singleValueExtendedProperties": [{"id": tag, "value": "abc"}],
+    }
+    sent = await graph.post("/sendMail", json={"message": message}, headers=AUTH)
+    assert sent.status_code == 202
+
+    plain = (await graph.get("/mailFolders/inbox/messages", headers=AUTH)).json()["value"]
+    chosen = await graph.get(
+        "/mailFolders/inbox/messages",
+        params={"$select": "id,internetMessageHeaders"},
+        headers=AUTH,
+    )
+    found = await graph.get(
+        "/mailFolders/sentitems/messages",
+        params={
+            "$filter": f"singleValueExtendedProperties/Any(ep: ep/id eq '{tag}'"
+            " and ep/value eq 'abc')"
+        },
+        headers=AUTH,
+    )
+    bad = {"message": message | {"singleValueExtendedProperties": [{"id": "Color", "value": "x"}]}}
+
+    assert "internetMessageHeaders" not in plain[0]
+    assert chosen.json()["value"][0]["internetMessageHeaders"] == [
+        {"name": "Authentication-Results", "value": "dmarc=pass"}
+    ]
+    (copy,) = found.json()["value"]
+    assert copy["internetMessageId"] == graph_api.sent[0].internet_message_id
+    assert "internetMessageHeaders" not in copy
+    refused = await graph.post("/sendMail", json=bad, headers=AUTH)
+    assert refused.json()["error"]["code"] == "ErrorInvalidProperty"

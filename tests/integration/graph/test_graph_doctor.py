@@ -19,6 +19,7 @@ NAMES = [
     "booking meetings (Calendars.ReadWrite)",
     "sending mail (Mail.Send)",
     "reading replies (Mail.Read)",
+    "finding the bot's sent emails (Mail.Read)",
 ]
 
 
@@ -93,9 +94,9 @@ async def test_each_missing_permission_is_named(
             f"the app does not hold the application permission {permission}: grant it to the"
             " app registration and give admin consent",
         )
-    replies = checks["reading replies (Mail.Read)"]
-    assert replies.ok is False
-    assert "lacks the application permission Mail.Read" in replies.detail
+    for name in ("reading replies (Mail.Read)", "finding the bot's sent emails (Mail.Read)"):
+        assert checks[name].ok is False
+        assert "lacks the application permission Mail.Read" in checks[name].detail
 
 
 async def test_a_mailbox_that_does_not_exist_fails_by_name(graph_api: GraphApiFake) -> None:

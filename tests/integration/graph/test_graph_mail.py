@@ -8,15 +8,26 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from bot.adapters.graph.inbound import InboundAttachment, InboundMail, html_to_text
-from bot.adapters.graph.mail import SEND_ID_HEADER, GraphMail
+from bot.adapters.graph.mail import SEND_ID_HEADER, SEND_ID_PROPERTY, GraphMail
 from bot.domain.errors import InvalidInput
-from bot.ports import Attachment, ReceivedMail
+from bot.ports import Attachment, ReceivedMail, SentMail
 from tests.fakes.graph_api import MAILBOX, GraphApiFake, parameters
 
 PANEL = "panel@nationalpanel.example.org"
 SPOC = "spoc@school.example.org"
 SINCE = datetime(2026, 11, 10, 9, tzinfo=UTC)
 PDF = b"%PDF-1.7\n% a fictional rapid review submission\n%%EOF\n"
+# What Exchange Online Protection writes on a message whose sender checks out.
+PASSED = (
+    "spf=pass (sender IP is 192.0.2.10) smtp.mailfrom=school.example.org; dkim=pass"
+    " (signature was verified) header.d=school.example.org;dmarc=pass action=none"
+    " header.from=school.example.org;compauth=pass reason=100"
+)
+
+
+def replies_id(fake: GraphApiFake, message_id: str) -> str:
+    (found,) = [m for m in fake.inbox[MAILBOX] if m.id == message_id]
+    return found.internet_message_id
 
 
 async def test_an_email_goes_out_from_the_mailbox_with_its_attachment(
@@ -38,7 +49,26 @@ async def test_an_email_goes_out_from_the_mailbox_with_its_attachment(
     assert sent.body == {"contentType": "text", "content": "Attached."}
     assert sent.attachments == [("LLR-RR-2026-014-rapid-review.pdf", "application/pdf", PDF)]
     assert sent.headers == {SEND_ID_HEADER: send_id}
+    assert sent.properties == {SEND_ID_PROPERTY: send_id}
     assert parameters(graph_api.calls_to("/sendMail")[0].body)["saveToSentItems"] is True
+
+
+async def test_the_sent_copy_gives_the_ids_a_reply_will_carry(
+    mail: GraphMail, graph_api: GraphApiFake
+) -> None:
+    await mail.send(to=[PANEL], subject="Rapid Review: LLR-RR-2026-013", body="Another.")
+    send_id = await mail.send(to=[SPOC], subject="Information request: LLR-RR-2026-014", body=".")
+    sent = graph_api.sent[-1]
+
+    copy = await mail.sent_copy(send_id=send_id)
+
+    assert copy == SentMail(sent.internet_message_id, sent.conversation_id)
+    (lookup,) = graph_api.calls_to("/mailFolders/sentitems/messages")
+    assert lookup.status == 200
+    # Not yet in Sent Items (or never ours): nothing, and a malformed id never reaches $filter.
+    assert await mail.sent_copy(send_id="0" * 32) is None
+    assert await mail.sent_copy(send_id="x' or true or '") is None
+    assert len(graph_api.calls_to("/mailFolders/sentitems/messages")) == 2
 
 
 async def test_attachments_too_large_for_one_email_stop_it_before_graph(
@@ -69,6 +99,11 @@ async def test_a_reply_is_read_back_with_its_attachment(
         received=SINCE + timedelta(minutes=5),
         attachments=[("return.docx", "application/msword", b"fictional return")],
         conversation_id="AAQkAGNvbnYtMTQ=",
+        headers=[
+            ("Authentication-Results", PASSED),
+            ("In-Reply-To", "<SENT000001@partnership.prod.outlook.example>"),
+            ("References", "<older@x.example> <SENT000001@partnership.prod.outlook.example>"),
+        ],
     )
 
     replies = await mail.inbound(since=SINCE)
@@ -84,6 +119,9 @@ async def test_a_reply_is_read_back_with_its_attachment(
             attachments=(
                 InboundAttachment("return.docx", "application/msword", 16, b"fictional return"),
             ),
+            internet_message_id=replies_id(graph_api, message_id),
+            replies_to=("<SENT000001@partnership.prod.outlook.example>", "<older@x.example>"),
+            authentication="pass",
         )
     ]
     assert replies[0].received_at.tzinfo is not None
@@ -98,6 +136,9 @@ async def test_a_reply_is_read_back_with_its_attachment(
             text="Our return is attached.\n\nKind regards,\nSchool SPOC & DSL",
             received_at=SINCE + timedelta(minutes=5),
             attachments=("return.docx",),
+            conversation_id="AAQkAGNvbnYtMTQ=",
+            replies_to=("<SENT000001@partnership.prod.outlook.example>", "<older@x.example>"),
+            authentication="pass",
         )
     ]
     assert len(graph_api.calls_to(f"/messages/{message_id}/attachments")) == 2

@@ -105,6 +105,10 @@ async def test_a_case_meets_in_outlook_and_hears_from_agencies_outside_slack(
         html="<p>Nil return: not known to the practice.</p>",
         received=datetime.now(UTC),
         attachments=[("gp-search.pdf", "application/pdf", b"%PDF fictional")],
+        headers=[
+            ("Authentication-Results", "spf=pass;dkim=pass;dmarc=pass action=none"),
+            ("In-Reply-To", request.internet_message_id),
+        ],
     )
     (mail,) = await services.read_mailbox(since=event.start.replace(year=2026, month=11, day=1))
     assert mail.recorded == f"{ref} gp"
