@@ -21,6 +21,8 @@ class Store:
     sequences: dict[tuple[str, int], int] = field(default_factory=dict)
     actions: dict[str, DueAction] = field(default_factory=dict)
     audit: list[dict[str, Any]] = field(default_factory=list)
+    # case reference -> (sequence, holder, claimed until)
+    booking_claims: dict[str, tuple[int, str | None, datetime | None]] = field(default_factory=dict)
 
 
 class MemoryCases:
@@ -154,6 +156,29 @@ class MemoryAudit:
         )
 
 
+class MemoryBookingClaims:
+    def __init__(self, store: Store) -> None:
+        self.store = store
+
+    async def claim(
+        self, *, case_ref: str, holder: str, now: datetime, until: datetime
+    ) -> int | None:
+        if case_ref not in self.store.cases:
+            raise NotFound(f"No case with reference {case_ref}.")
+        sequence, _, live_until = self.store.booking_claims.get(case_ref, (0, None, None))
+        if live_until is not None and live_until > now:
+            return None
+        self.store.booking_claims[case_ref] = (sequence + 1, holder, until)
+        return sequence + 1
+
+    async def release(self, *, case_ref: str, holder: str) -> bool:
+        sequence, current, _ = self.store.booking_claims.get(case_ref, (0, None, None))
+        if current != holder:
+            return False
+        self.store.booking_claims[case_ref] = (sequence, None, None)
+        return True
+
+
 class MemoryUnitOfWork:
     """Works on a deep copy of the committed store; `commit` publishes it."""
 
@@ -165,6 +190,7 @@ class MemoryUnitOfWork:
         self.cases = MemoryCases(self._work)
         self.outbox = MemoryOutbox(self._work)
         self.audit = MemoryAudit(self._work)
+        self.booking_claims = MemoryBookingClaims(self._work)
         return self
 
     async def __aexit__(
