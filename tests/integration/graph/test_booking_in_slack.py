@@ -90,14 +90,14 @@ async def test_two_book_presses_at_once_send_one_invitation(
     calendar.release.set()
     await running.settle()
 
+    assert len(graph_api.calls_to("/events", "POST")) == 1
+    (event,) = graph_api.events.values()
+    assert event.cancelled is None
     answers = {r["key"]: r["text"] for r in slack_api.responses if r["key"] in keys}
     loser = early["key"]
     (winner,) = set(keys) - {loser}
     assert answers[loser].startswith(f"Sorry: Someone else is booking or changing the {ref}")
     assert answers[winner].startswith(f"Booked {ref}:")
-    assert len(graph_api.calls_to("/events", "POST")) == 1
-    (event,) = graph_api.events.values()
-    assert event.cancelled is None
     assert await stage_of(running, ref) is Stage.MEETING_BOOKED
 
 
