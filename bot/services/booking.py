@@ -32,8 +32,8 @@ from bot.services.meetings import (
 log = get_logger(__name__)
 OFFERED = 40  # as many slots as a chair is shown with Book buttons
 WITHDRAWN = (
-    "Sent in error: this Rapid Review meeting was booked by someone else at the same moment."
-    " Please ignore this invitation; the meeting that stands is in your calendar separately."
+    "Sent in error, please ignore: this Rapid Review meeting was not booked at this time."
+    " A meeting that stands comes in its own invitation."
 )
 
 
