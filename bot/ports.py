@@ -290,6 +290,23 @@ class AuditLog(Protocol):
     ) -> None: ...
 
 
+class BookingClaims(Protocol):
+    """One change to a case's meeting at a time (book, move, cancel), across processes."""
+
+    async def claim(
+        self, *, case_ref: str, holder: str, now: datetime, until: datetime
+    ) -> int | None:
+        """Take the case's claim until `until` unless another holder's claim is still live
+        at `now`: the booking's new sequence number (one more than the last), or None.
+        NotFound for an unknown case."""
+        ...
+
+    async def release(self, *, case_ref: str, holder: str) -> bool:
+        """Give the claim back; False when it was no longer `holder`'s (it expired and
+        someone else took it)."""
+        ...
+
+
 class UnitOfWork(Protocol):
     @property
     def cases(self) -> CaseRepository: ...
@@ -302,6 +319,9 @@ class UnitOfWork(Protocol):
 
     @property
     def mail_threads(self) -> MailThreadRepository: ...
+
+    @property
+    def booking_claims(self) -> BookingClaims: ...
 
     async def __aenter__(self) -> UnitOfWork: ...
 

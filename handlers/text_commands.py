@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from datetime import date
 
+from bot.domain.cases import parse_ref
 from bot.domain.decision import DecisionRecord
 from bot.domain.errors import DomainError, InvalidInput
 from bot.domain.notification import Notification
@@ -26,7 +27,8 @@ class TextCommands:
     async def run(self, actor: str, text: str, channel_case: str | None = None) -> str:
         """Every error becomes one clear message; nothing is half-done."""
         try:
-            return await self._dispatch(actor, parse(text, channel_case))
+            command = _cancel_command(text, channel_case) or parse(text, channel_case)
+            return await self._dispatch(actor, command)
         except DomainError as err:
             return f"Sorry: {err.message}"
 
@@ -61,11 +63,11 @@ class TextCommands:
                 self.offered(ref, offer)
                 return render_slots(s.ctx, offer) + f"\nBook one: /rapidreview book {ref} 1"
             case "book":
-                slot = self._offered_slot(ref, cmd.args)
+                slot = self._offered_slot(ref, cmd.name, cmd.args)
                 meeting = await s.book_meeting(case_ref=ref, slot=slot, actor=actor)
                 return f"Booked: {len(meeting.invitations)} invited."
             case "move":
-                slot = self._offered_slot(ref, cmd.args)
+                slot = self._offered_slot(ref, cmd.name, cmd.args)
                 moved = await s.move_meeting(case_ref=ref, slot=slot, actor=actor)
                 return f"Moved: {len(moved.invitations)} invitees asked again."
             case "cancel":
@@ -135,10 +137,12 @@ class TextCommands:
         verdict = "quorate" if result.met else "NOT quorate"
         return f"Attendance recorded: {len(present)} present, {verdict}. {result.summary}."
 
-    def _offered_slot(self, ref: str, args: tuple[str, ...]) -> RankedSlot:
+    def _offered_slot(self, ref: str, verb: str, args: tuple[str, ...]) -> RankedSlot:
         offer = self._offers.get(ref)
         if offer is None:
             raise InvalidInput(f"Run /rapidreview schedule {ref} first, then give a slot number.")
+        if len(args) > 1:
+            raise InvalidInput(f"Give one slot number, e.g. /rapidreview {verb} {ref} 1.")
         try:
             index = int(args[0]) - 1 if args else 0
             if index < 0:
@@ -148,3 +152,22 @@ class TextCommands:
             raise InvalidInput(
                 f"Choose a slot number between 1 and {len(offer.proposal.slots)}."
             ) from None
+
+
+def _cancel_command(text: str, channel_case: str | None) -> Command | None:
+    """`cancel [case] <reason>` with the reason exactly as typed: an apostrophe ("the chair's
+    unwell") or a quote is part of the sentence, not shell quoting."""
+    words = text.split(None, 1)
+    if not words or words[0].lower() != "cancel":
+        return None
+    rest = words[1] if len(words) > 1 else ""
+    ref, reason = channel_case, rest.strip()
+    first, *after = rest.split(None, 1) or [""]
+    if "-RR-" in first.upper():
+        ref, reason = parse_ref(first), "".join(after).strip()
+    if ref is None:
+        raise InvalidInput(
+            "Which case? Use '/rapidreview cancel LLR-RR-2026-014 <reason>', or run it in the"
+            " case channel."
+        )
+    return Command("cancel", ref, (reason,) if reason else ())

@@ -3,8 +3,12 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from enum import StrEnum
+
+from bot.domain.errors import InvalidInput
+
+MAX_REASON = 500  # characters: a cancellation reason is a sentence or two, sent to everyone
 
 
 class Response(StrEnum):
@@ -58,3 +62,25 @@ class Meeting:
 
     def information_only(self) -> frozenset[str]:
         return frozenset(e for e, i in self.invitations.items() if i.information_only)
+
+
+def booking_transaction_id(case_ref: str, sequence: int, start: datetime) -> str:
+    """The calendar's idempotency key for one booking of a case's meeting.
+
+    The same booking retried gets the same event back; each new booking (after a cancel, a
+    move, a lost race) has the next `sequence`, so it can never be handed an old event that
+    started at the same time."""
+    return f"{case_ref}:meeting:{sequence}:{start.astimezone(UTC):%Y%m%dT%H%M}"
+
+
+def cancellation_reason(text: str) -> str:
+    """Why the meeting is cancelled, as the invitees will read it: said, and not an essay."""
+    reason = text.strip()
+    if not reason:
+        raise InvalidInput("Say why the meeting is cancelled: the invitees are told.")
+    if len(reason) > MAX_REASON:
+        raise InvalidInput(
+            f"The reason is {len(reason)} characters long; keep it to {MAX_REASON} (a sentence"
+            " or two) and put the detail in the case channel."
+        )
+    return reason

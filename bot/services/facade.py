@@ -15,6 +15,7 @@ from bot.domain.requests import InformationRequest, ReturnKind, ReturnRecorded
 from bot.domain.slots import RankedSlot
 from bot.services import (
     attendance,
+    booking,
     cases,
     chasing,
     decisions,
@@ -81,15 +82,19 @@ class Services:
         )
 
     async def book_meeting(self, *, case_ref: str, slot: RankedSlot, actor: str) -> Meeting:
-        return await meetings.book_meeting(self.ctx, case_ref=case_ref, slot=slot, actor=actor)
+        return await booking.book_meeting(self.ctx, case_ref=case_ref, slot=slot, actor=actor)
+
+    async def book_offered_start(self, *, case_ref: str, start: datetime, actor: str) -> Meeting:
+        """The Book button: that start, if still free and quorate, checked under the claim."""
+        return await booking.book_offered_start(
+            self.ctx, case_ref=case_ref, start=start, actor=actor
+        )
 
     async def move_meeting(self, *, case_ref: str, slot: RankedSlot, actor: str) -> Meeting:
-        return await meetings.move_meeting(self.ctx, case_ref=case_ref, slot=slot, actor=actor)
+        return await booking.move_meeting(self.ctx, case_ref=case_ref, slot=slot, actor=actor)
 
     async def cancel_meeting(self, *, case_ref: str, reason: str, actor: str) -> Case:
-        return await meetings.cancel_meeting(
-            self.ctx, case_ref=case_ref, reason=reason, actor=actor
-        )
+        return await booking.cancel_meeting(self.ctx, case_ref=case_ref, reason=reason, actor=actor)
 
     async def poll_responses(self, *, case_ref: str) -> list[attendance.ResponseOutcome]:
         return await attendance.poll_responses(self.ctx, case_ref=case_ref)

@@ -1,4 +1,4 @@
-"""The Rapid Review meeting: quorate slots, booking, responses, deputies and attendance."""
+"""The Rapid Review meeting: whom to invite, the quorate slots to offer, and its follow-up."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from bot.domain.authorisation import Operation
 from bot.domain.cases import Case
 from bot.domain.directory import Partner, Role
 from bot.domain.errors import InvalidInput
-from bot.domain.meeting import Meeting, Response
+from bot.domain.meeting import Meeting
 from bot.domain.quorum import Roster
 from bot.domain.slots import (
     RankedSlot,
@@ -18,9 +18,8 @@ from bot.domain.slots import (
     find_slots,
     non_overlapping,
 )
-from bot.domain.stages import Action, next_stage
 from bot.ports import UnitOfWork
-from bot.services.change import announce, change_case, read_case
+from bot.services.change import read_case
 from bot.services.context import ServiceContext
 from bot.services.reminders import plan_case_reminders
 from bot.services.routines import plan_response_poll
@@ -117,65 +116,13 @@ async def find_meeting_slots(
     return SlotOffer(explained, with_deputies=False)
 
 
-async def book_meeting(
-    ctx: ServiceContext, *, case_ref: str, slot: RankedSlot, actor: str
-) -> Meeting:
-    """Check, then create the invite outside any transaction, then record it.
-
-    The calendar call must not hold the database (SQLite's write lock, a PostgreSQL
-    transaction); its deterministic transaction id makes a retried create the same event.
-    """
-    case = await read_case(ctx, case_ref, actor=actor, operation=Operation.SCHEDULE)
-    next_stage(case.ref, case.stage, Action.BOOK_MEETING)  # refuse early, before the invite
-    day = _day_in_window(ctx, case, slot)
-    invitees = meeting_invitees(ctx, case)
-    optional = list(invitees.optional)
-    # Deputies chosen by the fallback search are invited in their principal's place.
-    required = [*invitees.required, *sorted(slot.free - set(invitees.everyone))]
-    booked_event = await ctx.calendar.create_event(
-        subject=ctx.safe(case, f"Rapid Review meeting: {case.ref}", "calendar subject"),
-        body=f"Agenda: the facts, immediate safeguarding, learning, and the decision on"
-        f" {case.ref}. Papers and discussion in the case channel.",
-        start=slot.start,
-        end=slot.end,
-        required=required,
-        optional=optional,
-        transaction_id=f"{case.ref}:meeting:{slot.start:%Y%m%dT%H%M}",
-    )
-    async with change_case(ctx, case_ref, actor=actor, operation=Operation.SCHEDULE) as change:
-        case = change.case
-        case.apply(Action.BOOK_MEETING)
-        meeting = Meeting(
-            start=slot.start,
-            end=slot.end,
-            day=day,
-            event_id=booked_event.id,
-            ical_uid=booked_event.ical_uid,
-            join_url=booked_event.join_url,
-        )
-        for email in required + optional:
-            meeting.invite(email)
-        case.meeting = meeting
-        await plan_meeting_follow_up(ctx, change.uow, case)
-        change.record("meeting_booked", start=slot.start.isoformat(), event_id=booked_event.id)
-    local = slot.start.astimezone(ctx.zone)
-    await announce(
-        ctx,
-        case,
-        f"Rapid Review meeting booked for {local:%A %d %B %H:%M} (day {day}); "
-        f"{len(meeting.invitations)} invited. {slot.quorum.summary}."
-        + (f"\nJoin on Teams: {meeting.join_url}" if meeting.join_url else ""),
-    )
-    return meeting
-
-
 async def plan_meeting_follow_up(ctx: ServiceContext, uow: UnitOfWork, case: Case) -> None:
     """The meeting's reminders (papers, the eve) and the polling of its responses."""
     await plan_case_reminders(ctx, uow, case)
     await plan_response_poll(ctx, uow, case, at=ctx.now())
 
 
-def _day_in_window(ctx: ServiceContext, case: Case, slot: RankedSlot) -> int:
+def day_in_window(ctx: ServiceContext, case: Case, slot: RankedSlot) -> int:
     window = ctx.playbook.meeting.window
     day = ctx.day_of(case, slot.start.astimezone(ctx.zone).date())
     if not window.earliest <= day <= window.latest:
@@ -184,58 +131,6 @@ def _day_in_window(ctx: ServiceContext, case: Case, slot: RankedSlot) -> int:
             f" {window.earliest} and day {window.latest}."
         )
     return day
-
-
-async def move_meeting(
-    ctx: ServiceContext, *, case_ref: str, slot: RankedSlot, actor: str
-) -> Meeting:
-    """Move the booked meeting to another quorate slot in the window; everyone is asked again."""
-    case = await read_case(ctx, case_ref, actor=actor, operation=Operation.SCHEDULE)
-    event_id = booked(case).event_id
-    next_stage(case.ref, case.stage, Action.MOVE_MEETING)
-    day = _day_in_window(ctx, case, slot)
-    if not slot.quorum.met:
-        raise InvalidInput(f"That slot is not quorate: {slot.quorum.summary}.")
-    await ctx.calendar.move_event(event_id=event_id, start=slot.start, end=slot.end)
-    async with change_case(ctx, case_ref, actor=actor, operation=Operation.SCHEDULE) as change:
-        case = change.case
-        case.apply(Action.MOVE_MEETING)
-        meeting = booked(case)
-        meeting.start, meeting.end, meeting.day = slot.start, slot.end, day
-        for invitation in meeting.invitations.values():
-            invitation.response = Response.NONE
-        await plan_meeting_follow_up(ctx, change.uow, case)
-        change.record("meeting_moved", start=slot.start.isoformat(), event_id=event_id)
-    await announce(
-        ctx,
-        case,
-        f"Rapid Review meeting moved to {slot_label(ctx, slot.start, day)}; the invitees are"
-        f" asked again. {slot.quorum.summary}.",
-    )
-    return meeting
-
-
-async def cancel_meeting(ctx: ServiceContext, *, case_ref: str, reason: str, actor: str) -> Case:
-    """Cancel the booked meeting with a reason the invitees see; the case needs a new one."""
-    case = await read_case(ctx, case_ref, actor=actor, operation=Operation.SCHEDULE)
-    event_id = booked(case).event_id
-    next_stage(case.ref, case.stage, Action.CANCEL_MEETING)
-    if not reason.strip():
-        raise InvalidInput("Say why the meeting is cancelled: the invitees are told.")
-    comment = ctx.guard(case).check(reason.strip(), "message")
-    await ctx.calendar.cancel_event(event_id=event_id, comment=comment)
-    async with change_case(ctx, case_ref, actor=actor, operation=Operation.SCHEDULE) as change:
-        case = change.case
-        case.apply(Action.CANCEL_MEETING)
-        case.meeting = None
-        change.record("meeting_cancelled", event_id=event_id, reason=comment)
-    await announce(
-        ctx,
-        case,
-        f"Rapid Review meeting cancelled: {comment}. Book another inside the window:"
-        " /rapidreview schedule",
-    )
-    return case
 
 
 def booked(case: Case) -> Meeting:

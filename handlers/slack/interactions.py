@@ -18,6 +18,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 from bot.adapters.slack.chat import SlackChat
 from bot.bootstrap import Container
 from bot.domain.authorisation import Operation, authorise
+from bot.domain.cases import parse_ref
 from bot.domain.errors import DomainError, InvalidInput
 from bot.domain.requests import ReturnKind, reply_kind
 from bot.domain.stages import Action, next_stage
@@ -50,6 +51,10 @@ class Answer:
 
 Act = Callable[[Press], Awaitable[Answer | None]]
 NOT_KNOWN = "Sorry: the bot cannot find you in the partnership directory."
+UNEXPECTED = (
+    "Sorry: that went wrong on the bot's side. Look at the case channel to see whether it"
+    " happened before trying again."
+)
 
 
 class Interactions:
@@ -92,6 +97,10 @@ class Interactions:
             answer = await act(Press(email, first, second))
         except DomainError as err:
             await self.answers.send(url, f"Sorry: {err.message}")
+            return
+        except Exception as err:  # never a silent drop: the person hears, the log says what
+            log.error("button_failed", case_ref=_ref_or_none(first), error=type(err).__name__)
+            await self.answers.send(url, UNEXPECTED)
             return
         if answer is not None:
             await self.answers.send(url, answer.text, blocks=answer.blocks, replace=answer.replace)
@@ -246,20 +255,13 @@ class Interactions:
 
     async def book_slot(self, body: Body) -> None:
         """Book the pressed slot if it is still on offer (diaries change between the offer
-        and the press); otherwise say so."""
+        and the press); otherwise say so. A case already booked, or being booked by someone
+        else, is refused before any diary is read."""
 
         async def act(press: Press) -> Answer:
-            start = datetime.fromisoformat(press.detail)
-            offer = await self.services.find_slots(case_ref=press.case_ref, actor=press.email)
-            slot = next(
-                (s for s in offer.proposal.slots if s.start == start and s.quorum.met), None
-            )
-            if slot is None:
-                raise InvalidInput(
-                    "that slot is no longer free and quorate; run /rapidreview schedule again."
-                )
-            meeting = await self.services.book_meeting(
-                case_ref=press.case_ref, slot=slot, actor=press.email
+            start = _slot_start(press)
+            meeting = await self.services.book_offered_start(
+                case_ref=press.case_ref, start=start, actor=press.email
             )
             booked = f"Booked {press.case_ref}: {len(meeting.invitations)} invited."
             return Answer(booked, replace=True)
@@ -316,6 +318,33 @@ async def _accepted(ack: AsyncAck, read: Callable[[], T]) -> T | None:
         return None
     await ack()
     return value
+
+
+def _slot_start(press: Press) -> datetime:
+    """A Book button's start time, as the bot wrote it: ISO 8601 with its offset. Anything
+    else was not made by the bot (or was cut short), and is refused without being repeated."""
+    unreadable = InvalidInput(
+        "that Book button cannot be read (its case or time is missing or garbled), so nothing"
+        " was booked. Run /rapidreview schedule for fresh slots."
+    )
+    if len(press.detail) > 40:  # the longest ISO time with an offset is 32 characters
+        raise unreadable
+    try:
+        parse_ref(press.case_ref)
+        start = datetime.fromisoformat(press.detail)
+    except (InvalidInput, ValueError):
+        raise unreadable from None
+    if start.tzinfo is None:
+        raise unreadable
+    return start
+
+
+def _ref_or_none(text: str) -> str | None:
+    """A case reference fit for a log line, or None: a button's value is not trusted."""
+    try:
+        return parse_ref(text)
+    except InvalidInput:
+        return None
 
 
 def _about(body: Body) -> tuple[str, str]:

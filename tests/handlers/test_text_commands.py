@@ -97,6 +97,27 @@ async def test_the_chair_moves_then_cancels_the_meeting_from_the_console(world: 
     )
 
 
+async def test_a_cancellation_reason_is_taken_as_typed_apostrophes_and_all(world: World) -> None:
+    console = TextCommands(world.services)
+    ref = await world.open_with_requests()
+    await console.run(CHAIR, f"schedule {ref}")
+    assert await console.run(CHAIR, f"book {ref} 1 2") == (
+        f"Sorry: Give one slot number, e.g. /rapidreview book {ref} 1."
+    )
+    await console.run(CHAIR, f"book {ref} 1")
+
+    reply = await console.run(CHAIR, 'cancel The chair\'s unwell; "urgent"', channel_case=ref)
+
+    assert reply == f"Cancelled. Find another slot: /rapidreview schedule {ref}"
+    (event,) = world.calendar.events.values()
+    assert event.cancelled == 'The chair\'s unwell; "urgent"'
+
+
+async def test_cancel_outside_a_case_channel_asks_which_case(world: World) -> None:
+    reply = await TextCommands(world.services).run(CHAIR, "cancel The chair is unwell")
+    assert reply.startswith("Sorry: Which case? Use '/rapidreview cancel LLR-RR-2026-014")
+
+
 async def test_schedule_names_who_cannot_come_to_each_slot(world: World) -> None:
     from datetime import date, datetime, time
 

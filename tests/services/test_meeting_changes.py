@@ -3,15 +3,18 @@ back from the calendar; a decline that breaks quorum reaches the chair with work
 
 from __future__ import annotations
 
+import asyncio
 from dataclasses import replace
 from datetime import timedelta
 
 import pytest
 
-from bot.domain.errors import InvalidInput, PersonalDataRefused
+from bot.domain.errors import Conflict, IllegalTransition, InvalidInput, PersonalDataRefused
 from bot.domain.meeting import Response
 from bot.domain.stages import Stage
-from tests.support.world import CHAIR, POLICE_DEPUTY, POLICE_DM, World
+from bot.services.facade import Services
+from tests.support.held_calendar import HeldCalendar
+from tests.support.world import CHAIR, OFFICER, POLICE_DEPUTY, POLICE_DM, World
 
 
 async def booked(world: World) -> str:
@@ -99,3 +102,39 @@ async def test_a_decline_read_back_from_the_calendar_breaks_quorum_and_offers_re
     deputy = await world.services.invite_deputy(case_ref=ref, principal=POLICE_DM, actor=CHAIR)
     assert deputy == POLICE_DEPUTY
     assert (await world.services.check_quorum(case_ref=ref, actor=CHAIR)).met
+
+
+async def test_two_moves_at_once_do_not_interleave() -> None:
+    world = World()
+    held = HeldCalendar(world.calendar, hold="move_event")
+    world.ctx = replace(world.ctx, calendar=held)
+    world.services = Services(world.ctx)
+    ref = await booked(world)
+    offer = await world.services.find_slots(case_ref=ref, actor=CHAIR)
+    current = world.store.cases[ref].meeting
+    assert current is not None
+    one, other = [s for s in offer.proposal.slots if s.start != current.start][:2]
+
+    first = asyncio.create_task(world.services.move_meeting(case_ref=ref, slot=one, actor=CHAIR))
+    await held.reached.wait()
+    with pytest.raises(Conflict, match="Someone else is booking or changing"):
+        await world.services.move_meeting(case_ref=ref, slot=other, actor=OFFICER)
+    with pytest.raises(Conflict, match="Someone else is booking or changing"):
+        await world.services.cancel_meeting(case_ref=ref, reason="Clash", actor=OFFICER)
+    held.release.set()
+    moved = await first
+
+    (event,) = world.calendar.events.values()
+    assert event.start == moved.start == one.start and event.cancelled is None
+
+
+async def test_book_on_a_booked_case_says_when_and_reads_no_diary(world: World) -> None:
+    ref = await booked(world)
+    meeting = world.store.cases[ref].meeting
+    assert meeting is not None
+    diaries_read = world.calendar.free_busy_calls
+
+    refusal = f"{ref} is already booked for .* use /rapidreview move"
+    with pytest.raises(IllegalTransition, match=refusal):
+        await world.services.book_offered_start(case_ref=ref, start=meeting.start, actor=CHAIR)
+    assert world.calendar.free_busy_calls == diaries_read

@@ -25,6 +25,8 @@ class Store:
     deliveries: dict[int, dict[str, str]] = field(default_factory=dict)
     audit: list[dict[str, Any]] = field(default_factory=list)
     mail_threads: list[MailThread] = field(default_factory=list)
+    # case reference -> (sequence, holder, claimed until)
+    booking_claims: dict[str, tuple[int, str | None, datetime | None]] = field(default_factory=dict)
 
 
 class MemoryCases:
@@ -236,6 +238,29 @@ class MemoryMailThreads:
         ]
 
 
+class MemoryBookingClaims:
+    def __init__(self, store: Store) -> None:
+        self.store = store
+
+    async def claim(
+        self, *, case_ref: str, holder: str, now: datetime, until: datetime
+    ) -> int | None:
+        if case_ref not in self.store.cases:
+            raise NotFound(f"No case with reference {case_ref}.")
+        sequence, _, live_until = self.store.booking_claims.get(case_ref, (0, None, None))
+        if live_until is not None and live_until > now:
+            return None
+        self.store.booking_claims[case_ref] = (sequence + 1, holder, until)
+        return sequence + 1
+
+    async def release(self, *, case_ref: str, holder: str) -> bool:
+        sequence, current, _ = self.store.booking_claims.get(case_ref, (0, None, None))
+        if current != holder:
+            return False
+        self.store.booking_claims[case_ref] = (sequence, None, None)
+        return True
+
+
 class MemoryUnitOfWork:
     """Works on a deep copy of the committed store; `commit` publishes it."""
 
@@ -248,6 +273,7 @@ class MemoryUnitOfWork:
         self.outbox = MemoryOutbox(self._work)
         self.audit = MemoryAudit(self._work)
         self.mail_threads = MemoryMailThreads(self._work)
+        self.booking_claims = MemoryBookingClaims(self._work)
         return self
 
     async def __aexit__(

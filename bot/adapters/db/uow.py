@@ -7,6 +7,7 @@ from types import TracebackType
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.adapters.db.audit_repository import SqlAuditLog
+from bot.adapters.db.booking_repository import SqlBookingClaims
 from bot.adapters.db.case_repository import SqlCaseRepository
 from bot.adapters.db.mail_threads import SqlMailThreads
 from bot.adapters.db.outbox_repository import SqlOutbox
@@ -22,6 +23,7 @@ class SqlUnitOfWork:
     outbox: SqlOutbox
     audit: SqlAuditLog
     mail_threads: SqlMailThreads
+    booking_claims: SqlBookingClaims
     session: AsyncSession
 
     def __init__(self, sessions: async_sessionmaker[AsyncSession]) -> None:
@@ -33,6 +35,7 @@ class SqlUnitOfWork:
         self.outbox = SqlOutbox(self.session)
         self.audit = SqlAuditLog(self.session)
         self.mail_threads = SqlMailThreads(self.session)
+        self.booking_claims = SqlBookingClaims(self.session)
         return self
 
     async def __aexit__(

@@ -75,7 +75,7 @@ async def test_a_case_meets_in_outlook_and_hears_from_agencies_outside_slack(
     assert (await answered(running, slack_api, "book"))["text"].startswith(f"Booked {ref}")
     (event,) = graph_api.events.values()
     assert event.subject == f"Rapid Review meeting: {ref}"
-    assert event.online and event.transaction_id == f"{ref}:meeting:{event.start:%Y%m%dT%H%M}"
+    assert event.online and event.transaction_id == f"{ref}:meeting:1:{event.start:%Y%m%dT%H%M}"
     required = {a["emailAddress"]["address"] for a in event.attendees if a["type"] == "required"}
     assert {CHAIR, POLICE_DM} <= required
     # The event id and iCalUId are kept with the case; the Teams link is posted in the channel.
