@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 
 from slack_sdk.web.async_client import AsyncWebClient
 
-from bot.adapters.slack.card import card_blocks, card_text, message_blocks
+from bot.adapters.slack.card import card_blocks, card_text, escape, message_blocks
 from bot.adapters.slack.client import Reply, call
 from bot.adapters.slack.errors import ChatUnavailable, NotInWorkspace, clean_code
 from bot.adapters.slack.members import Strangers, notice, remove_strangers
@@ -110,7 +110,7 @@ class SlackChat:
 
     def escape(self, text: str) -> str:
         """Slack's three control characters, as its docs ask: `<!here>` then reads as text."""
-        return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+        return escape(text)
 
     async def post(self, *, channel: str, text: str, buttons: Sequence[Button] = ()) -> str:
         return await self._post(channel, text, buttons, None)
