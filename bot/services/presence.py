@@ -54,7 +54,9 @@ async def someone_joined(ctx: ServiceContext, *, channel: str, email: str | None
         return False
     if email is not None and case.is_member(email):
         return False
-    who = ctx.name(email) if email else "Someone the partnership directory does not know"
+    # Someone not in the directory is named by their Slack email, which they typed themselves.
+    unknown = "Someone the partnership directory does not know"
+    who = ctx.chat.escape(ctx.name(email)) if email else unknown
     chairs = await ctx.mentions(ctx.chairs())
     await ctx.chat.post(
         channel=case.channel,

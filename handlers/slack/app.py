@@ -10,14 +10,17 @@ from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
 from slack_bolt.adapter.starlette.async_handler import AsyncSlackRequestHandler
 from slack_bolt.async_app import AsyncApp
 
+from bot.adapters.db.seen_events import SeenEvents
 from bot.adapters.slack.client import make_web_client
 from bot.bootstrap import Container
 from bot.logging import get_logger
 from handlers.slack import commands, interactions
 from handlers.slack.after_ack import AfterAck
 from handlers.slack.answers import Answers
+from handlers.slack.identity import BotIdentity
 from handlers.slack.interactions import Interactions
 from handlers.slack.people import SlackPeople
+from handlers.slack.retries import once_per_event
 
 log = get_logger(__name__)
 
@@ -28,8 +31,10 @@ class SlackSurface:
     socket: AsyncSocketModeHandler | None  # Socket Mode
     answers: Answers
     later: AfterAck
+    identity: BotIdentity
 
     async def start(self) -> None:
+        await self.identity.start()  # before any request: none of them calls auth.test
         if self.socket is not None:
             await self.socket.connect_async()  # type: ignore[no-untyped-call]  # bolt: untyped
             log.info("slack_socket_mode_connected")
@@ -49,16 +54,22 @@ def slack_surface(container: Container) -> SlackSurface | None:
     socket_mode = settings.slack_app_token is not None
     if not socket_mode and settings.slack_signing_secret is None:
         return None
-    client = make_web_client(settings.slack_bot_token.get_secret_value(), settings.slack_api_url)
+    token = settings.slack_bot_token.get_secret_value()
+    client = make_web_client(token, settings.slack_api_url)
+    identity = BotIdentity(client, token)
     secret = settings.slack_signing_secret
     app = AsyncApp(
-        client=client,
+        # bolt's own client holds no token: each request's client gets the one `authorize`
+        # returns (given both, bolt warns at every start that the client's is ignored).
+        client=make_web_client(None, settings.slack_api_url),
+        authorize=identity.authorize(),
         signing_secret=secret.get_secret_value() if secret else "",
         # Over the socket Slack is authenticated by the app token; there is no signature.
         request_verification_enabled=not socket_mode,
         # Answer Slack as soon as a listener acks; the work carries on after.
         process_before_response=False,
     )
+    app.middleware(once_per_event(SeenEvents(container.engine), container.ctx.clock))
     answers, later, people = Answers(), AfterAck(), SlackPeople(client)
     acting = Interactions(container, client, people, answers, later)
     commands.register(app, container, people, answers, later, acting)
@@ -67,5 +78,5 @@ def slack_surface(container: Container) -> SlackSurface | None:
         socket = AsyncSocketModeHandler(
             app, settings.slack_app_token.get_secret_value(), web_client=client
         )
-        return SlackSurface(None, socket, answers, later)
-    return SlackSurface(AsyncSlackRequestHandler(app), None, answers, later)
+        return SlackSurface(None, socket, answers, later, identity)
+    return SlackSurface(AsyncSlackRequestHandler(app), None, answers, later, identity)

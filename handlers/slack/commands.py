@@ -1,7 +1,9 @@
 """`/rapidreview` in Slack: ack at once, then parse, authorise, call one service, reply.
 
 The work runs after the ack (bolt answers Slack as soon as `ack()` is awaited), so a slow
-service never breaks Slack's 3-second limit; the answer goes to the person alone.
+service never breaks Slack's 3-second limit; the answer goes to the person alone. Answers
+quote what was typed ("Unknown command '…'", "'…' is not a date"), so each is escaped for
+Slack: a `<!channel>` or a link typed into a command comes back as plain text.
 """
 
 from __future__ import annotations
@@ -11,6 +13,7 @@ from typing import Any
 
 from slack_bolt.async_app import AsyncAck, AsyncApp
 
+from bot.adapters.slack.card import escape
 from bot.bootstrap import Container
 from bot.domain.errors import DomainError
 from bot.logging import get_logger
@@ -61,7 +64,7 @@ def register(
             assert command.case_ref is not None
             offer = await services.find_slots(case_ref=command.case_ref, actor=email)
             commands.offered(command.case_ref, offer)
-            reply = render_slots(services.ctx, offer)
+            reply = escape(render_slots(services.ctx, offer))
             blocks = slot_blocks(services.ctx, command.case_ref, offer)
             await answers.send(url, reply, blocks=blocks)
         else:
@@ -78,11 +81,11 @@ def register(
         try:
             handled = await in_slack(email, body)
         except DomainError as err:
-            await answers.send(url, f"Sorry: {err.message}")
+            await answers.send(url, f"Sorry: {escape(err.message)}")
             handled = True
         if not handled:
             reply = await commands.run(email, text, channel_case=_case_of_channel(body))
-            await answers.send(url, reply)
+            await answers.send(url, escape(reply))
         log.info("slash_command", command=text.split(" ")[0][:20])
 
     @app.command("/rapidreview")

@@ -133,8 +133,8 @@ class Interactions:
                 case_ref=case_ref, agency=agency, kind=kind, summary=summary, actor=email
             )
         except DomainError as err:
-            return f"Sorry: {err.message}"
-        return f"Recorded: {kind.label} for {case_ref}."
+            return f"Sorry: {self.chat.escape(err.message)}"
+        return f"Recorded: {kind.label} for {self.chat.escape(case_ref)}."
 
     async def no_involvement(self, body: Body) -> None:
         case_ref, agency = _about(body)

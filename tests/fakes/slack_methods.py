@@ -319,3 +319,36 @@ def pins_add(fake: SlackApiFake, caller: str, args: Args) -> Reply:
         raise SlackError("already_pinned")
     pinned.append(ts)
     return {}
+
+
+@method("conversations.members")
+def conversations_members(fake: SlackApiFake, caller: str, args: Args) -> Reply:
+    channel = usable_channel(fake, args, caller)  # a private channel the bot is not in: not found
+    limit = int(args.get("limit") or 100)
+    if not 1 <= limit <= 1000:
+        raise SlackError("invalid_limit")
+    cursor = str(args.get("cursor") or "")
+    if cursor and not cursor.startswith("next:"):
+        raise SlackError("invalid_cursor")
+    start = int(cursor[5:] or 0) if cursor else 0
+    members = sorted(channel.members)
+    page, rest = members[start : start + limit], members[start + limit :]
+    return {
+        "members": page,
+        "response_metadata": {"next_cursor": f"next:{start + limit}" if rest else ""},
+    }
+
+
+@method("conversations.kick")
+def conversations_kick(fake: SlackApiFake, caller: str, args: Args) -> Reply:
+    required(args, "channel")
+    channel = usable_channel(fake, args, caller)
+    uid = str(args.get("user") or "")
+    if uid == caller:
+        raise SlackError("cant_kick_self")
+    if not uid or uid not in {*fake.emails.values(), *channel.members}:
+        raise SlackError("user_not_found")
+    if uid not in channel.members:
+        raise SlackError("not_in_channel")
+    channel.members.discard(uid)
+    return {}

@@ -10,7 +10,7 @@ from bot.ports import Button, CaseCard
 
 def card_text(card: CaseCard) -> str:
     """The notification and screen-reader text of the card."""
-    return _escape(f"Case {card.case_ref}: {card.stage}. Next: {card.next_deadline}")
+    return escape(f"Case {card.case_ref}: {card.stage}. Next: {card.next_deadline}")
 
 
 def card_blocks(card: CaseCard) -> list[dict[str, Any]]:
@@ -23,7 +23,7 @@ def card_blocks(card: CaseCard) -> list[dict[str, Any]]:
             "fields": [_field("Stage", card.stage), _field("Next deadline", card.next_deadline)],
         },
     ]
-    for chunk in _chunks((_escape(line) for line in card.lines), 3000):
+    for chunk in _chunks((escape(line) for line in card.lines), 3000):
         blocks.append({"type": "section", "text": {"type": "mrkdwn", "text": chunk}})
     return blocks[:50]  # Slack's limit a message
 
@@ -52,11 +52,12 @@ def message_blocks(text: str, buttons: Sequence[Button]) -> list[dict[str, Any]]
 
 
 def _field(label: str, value: str) -> dict[str, str]:
-    return {"type": "mrkdwn", "text": f"*{label}*\n{_escape(value)}"[:2000]}
+    return {"type": "mrkdwn", "text": f"*{label}*\n{escape(value)}"[:2000]}
 
 
-def _escape(text: str) -> str:
-    # Slack's mrkdwn reads <...> as links and mentions; card text is ours, shown literally.
+def escape(text: str) -> str:
+    """Slack's three control characters, as its docs ask: `<!channel>`, `<@U…>` and
+    `<https://…|text>` then read as text, and `&` as itself."""
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 

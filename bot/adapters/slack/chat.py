@@ -8,7 +8,9 @@ channels.
 
 A name collision (`name_taken`) adopts the channel when the bot created it (a retry of an open
 that failed half-way must not make a second channel) and otherwise tries `<name>-2` ... `-5`;
-`OpenedChannel.name` says which name was used.
+`OpenedChannel.name` says which name was used. An adopted channel is emptied of anyone not on
+the case (members.py), with one conversations.members page per 200 members and one
+conversations.kick per person removed, and the chairs are told in it.
 
 The pinned card's message `ts` is held per channel in memory. A process that did not open the
 channel (a restart, another replica) finds the card among the channel's pins (one pins.list,
@@ -19,13 +21,14 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from slack_sdk.web.async_client import AsyncWebClient
 
-from bot.adapters.slack.card import card_blocks, card_text, message_blocks
+from bot.adapters.slack.card import card_blocks, card_text, escape, message_blocks
 from bot.adapters.slack.client import Reply, call
 from bot.adapters.slack.errors import ChatUnavailable, NotInWorkspace, clean_code
+from bot.adapters.slack.members import Strangers, notice, remove_strangers
 from bot.logging import get_logger
 from bot.ports import Bookmark, Button, CaseCard, RequestThread
 
@@ -53,6 +56,7 @@ class OpenedChannel:
     invited: tuple[str, ...]  # emails now in the channel (including those already there)
     not_found: tuple[str, ...]  # emails Slack does not know: not in the workspace
     not_invited: tuple[tuple[str, str], ...]  # (email, Slack's code) for refused invites
+    strangers: Strangers = field(default_factory=Strangers)  # not on the case, in an adopted one
 
 
 @dataclass(frozen=True, slots=True)
@@ -70,8 +74,9 @@ class _Card:
 
 
 class SlackChat:
-    def __init__(self, client: AsyncWebClient) -> None:
+    def __init__(self, client: AsyncWebClient, *, chairs: Sequence[tuple[str, str]] = ()) -> None:
         self._client = client
+        self._chairs = tuple(chairs)  # (email, name): told of strangers in an adopted channel
         self._users: dict[str, str] = {}  # lowercased email -> user id (hits only)
         self._ims: dict[str, str] = {}  # user id -> DM channel id
         self._cards: dict[str, _Card] = {}  # channel id -> its pinned card
@@ -105,7 +110,7 @@ class SlackChat:
 
     def escape(self, text: str) -> str:
         """Slack's three control characters, as its docs ask: `<!here>` then reads as text."""
-        return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+        return escape(text)
 
     async def post(self, *, channel: str, text: str, buttons: Sequence[Button] = ()) -> str:
         return await self._post(channel, text, buttons, None)
@@ -202,9 +207,17 @@ class SlackChat:
         wanted = list(dict.fromkeys(m.strip().lower() for m in members if m.strip()))
         ids = await asyncio.gather(*(self._lookup(email) for email in wanted))
         found = {email: uid for email, uid in zip(wanted, ids, strict=True) if uid is not None}
+        strangers = Strangers()
+        if made.topic is not None:  # adopted: it may still hold an earlier case's people
+            keep = {*found.values(), await self._bot_user()}
+            strangers = await remove_strangers(self._client, made.channel_id, keep=keep)
         refused = await self._invite(made.channel_id, found)
         if topic and topic != made.topic:
             await self.set_topic(channel=made.channel_id, topic=topic)
+        if strangers:
+            chairs = " ".join([await self.mention(email=e, name=n) for e, n in self._chairs])
+            text = notice(case_ref.upper(), strangers, chairs)  # the port passes the name
+            await self.post(channel=made.channel_id, text=text)
         opened = OpenedChannel(
             channel_id=made.channel_id,
             name=made.name,
@@ -212,6 +225,7 @@ class SlackChat:
             invited=tuple(e for e in found if e not in refused),
             not_found=tuple(e for e in wanted if e not in found),
             not_invited=tuple(refused.items()),
+            strangers=strangers,
         )
         log.info(
             "case_channel_opened",
@@ -222,6 +236,8 @@ class SlackChat:
             invited=len(opened.invited),
             not_found=len(opened.not_found),
             not_invited=len(opened.not_invited),
+            removed=len(strangers.removed),
+            not_removed=len(strangers.kept),
         )
         return opened
 
@@ -246,11 +262,15 @@ class SlackChat:
             f"{base}-{SUFFIXES} are all used by channels this bot did not create)",
         )
 
+    async def _bot_user(self) -> str:
+        if self._me is None:
+            self._me = str((await call("auth.test", self._client.auth_test()))["user_id"])
+        return self._me
+
     async def _own_channels(self) -> dict[str, Reply]:
         """The live private channels the bot created, by name (for a bot token Slack lists
         only the private channels it is in; `creator` tells ours from those it was added to)."""
-        if self._me is None:
-            self._me = str((await call("auth.test", self._client.auth_test()))["user_id"])
+        me = await self._bot_user()
         ours: dict[str, Reply] = {}
         cursor: str | None = None
         while True:
@@ -258,7 +278,7 @@ class SlackChat:
                 types="private_channel", exclude_archived=True, limit=1000, cursor=cursor
             )
             reply = await call("conversations.list", page)
-            ours |= {c["name"]: c for c in reply.get("channels", []) if c["creator"] == self._me}
+            ours |= {c["name"]: c for c in reply.get("channels", []) if c["creator"] == me}
             cursor = reply.get("response_metadata", {}).get("next_cursor") or None
             if cursor is None:
                 return ours
@@ -298,14 +318,13 @@ class SlackChat:
 
     async def _pinned_card(self, channel: str, case_ref: str) -> _Card | None:
         """The bot's card for `case_ref` among the channel's pins, if one is there."""
-        if self._me is None:
-            self._me = str((await call("auth.test", self._client.auth_test()))["user_id"])
+        me = await self._bot_user()
         reply = await call("pins.list", self._client.pins_list(channel=channel))
         for item in reply.get("items", []):
             message = item.get("message") or {}
             blocks = message.get("blocks") or [{}]
             header = (blocks[0].get("text") or {}).get("text")
-            if message.get("user") == self._me and header == case_ref[:150]:
+            if message.get("user") == me and header == case_ref[:150]:
                 return _Card(str(message["ts"]), None, pinned=True)
         return None
 

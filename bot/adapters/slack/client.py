@@ -35,14 +35,15 @@ log = get_logger(__name__)
 
 
 def make_web_client(
-    token: str,
+    token: str | None,
     base_url: str | None = None,
     *,
     retries: int = 3,
     retry_interval: RetryIntervalCalculator | None = None,
     timeout: int = 30,
 ) -> AsyncWebClient:
-    """A client for the bot token. `retry_interval` paces 5xx and connection retries (slack_sdk's
+    """A client for the bot token (None: one that is given its token per call, as bolt's is).
+    `retry_interval` paces 5xx and connection retries (slack_sdk's
     backoff, 0.5 s doubling plus up to 1 s of jitter, unless given); a 429 always waits for
     Slack's `Retry-After` (plus up to 1 s of jitter, slack_sdk's choice)."""
     interval = retry_interval or default_interval_calculator

@@ -12,6 +12,8 @@ SCOPE_OF_METHOD: dict[str, str | None] = {
     "conversations.invite": "groups:write",
     "conversations.setTopic": "groups:write",
     "conversations.list": "groups:read",  # finding our own channel after name_taken
+    "conversations.members": "groups:read",  # who an adopted channel still holds
+    "conversations.kick": "groups:write",  # removing those not on the case
     "conversations.open": "im:write",
     "conversations.replies": "im:history",  # a request DM's metadata, when its thread is answered
     "views.open": None,  # modals need only the trigger of a command or button

@@ -17,6 +17,7 @@ from slack_sdk.signature import SignatureVerifier
 from bot.config import Settings
 from bot.directories import load_directory
 from tests.fakes.slack_api import BOT_TOKEN, SlackApiFake
+from tests.fakes.slack_model import Message
 from tests.integration.http.harness import TOKEN, Running, notification, serving, settings_for
 
 T = TypeVar("T")
@@ -49,6 +50,7 @@ async def signed(
     *,
     timestamp: int | None = None,
     secret: str = SECRET,
+    headers: dict[str, str] | None = None,
 ) -> httpx.Response:
     ts = str(timestamp if timestamp is not None else int(time.time()))
     signature = SignatureVerifier(secret).generate_signature(timestamp=ts, body=body)
@@ -59,6 +61,7 @@ async def signed(
             "Content-Type": content_type,
             "X-Slack-Request-Timestamp": ts,
             "X-Slack-Signature": signature,
+            **(headers or {}),
         },
     )
 
@@ -157,6 +160,13 @@ def button(
     return payload
 
 
+def request_dm(slack_api: SlackApiFake, user: str) -> tuple[str, Message]:
+    """The DM channel and the information request the bot sent `user`."""
+    im = slack_api.ims[user]
+    (request,) = [m for m in slack_api.messages[im].values() if m.metadata]
+    return im, request
+
+
 def slack_settings(database_url: str, slack_api: SlackApiFake, **more: object) -> Settings:
     """The server's settings for Slack in HTTP mode against the fake, and `more`."""
     return settings_for(
@@ -174,20 +184,28 @@ async def interaction(running: Running, payload: dict[str, Any]) -> httpx.Respon
     return await signed(running, body, "application/x-www-form-urlencoded")
 
 
-async def event(running: Running, event: dict[str, Any]) -> httpx.Response:
-    """An Events API callback, signed."""
-    body = json.dumps(
-        {
-            "token": "deprecated-verification-token",
-            "team_id": "T0EXAMPLE1",
-            "api_app_id": "A0EXAMPLE1",
-            "type": "event_callback",
-            "event_id": f"Ev{time.monotonic_ns()}",
-            "event_time": int(time.time()),
-            "event": event,
-        }
+def event_callback(event: dict[str, Any], event_id: str | None = None) -> dict[str, Any]:
+    """The Events API envelope of `event` (a fresh `event_id` unless given)."""
+    return {
+        "token": "deprecated-verification-token",
+        "team_id": "T0EXAMPLE1",
+        "api_app_id": "A0EXAMPLE1",
+        "type": "event_callback",
+        "event_id": event_id or f"Ev{time.monotonic_ns()}",
+        "event_time": int(time.time()),
+        "event": event,
+    }
+
+
+async def event(
+    running: Running, event: dict[str, Any], *, event_id: str | None = None, retry: int = 0
+) -> httpx.Response:
+    """An Events API callback, signed; `retry` > 0 is Slack resending it (X-Slack-Retry-Num)."""
+    body = json.dumps(event_callback(event, event_id))
+    headers = (
+        {"X-Slack-Retry-Num": str(retry), "X-Slack-Retry-Reason": "http_timeout"} if retry else {}
     )
-    return await signed(running, body, "application/json")
+    return await signed(running, body, "application/json", headers=headers)
 
 
 async def open_case(running: Running, **changes: object) -> str:

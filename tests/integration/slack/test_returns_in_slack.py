@@ -19,18 +19,12 @@ from tests.integration.slack.slack_app import (
     interaction,
     open_case,
     opened_view,
+    request_dm,
     running,
     workspace,
 )
 
 __all__ = ["running"]  # the fixture, used by name
-
-
-def request_dm(slack_api: SlackApiFake, user: str) -> tuple[str, Message]:
-    """The DM channel and the information request the bot sent `user`."""
-    im = slack_api.ims[user]
-    (request,) = [m for m in slack_api.messages[im].values() if m.metadata]
-    return im, request
 
 
 def press(

@@ -8,7 +8,7 @@ import pytest
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
-from tests.fakes.slack_api import BOT_TOKEN, SlackApiFake
+from tests.fakes.slack_api import BOT_TOKEN, BOT_USER, SlackApiFake
 
 
 @pytest.fixture
@@ -70,7 +70,7 @@ async def test_membership_and_existence_are_checked(
         await refusal(raw, "chat.update", channel=ours, ts="1.000001", text="x"),
         await refusal(raw, "users.lookupByEmail", email="nobody@example.org"),
         await refusal(raw, "conversations.open"),
-        await refusal(raw, "conversations.kick", channel=ours, user=uid),
+        await refusal(raw, "conversations.archive", channel=ours),
     ]
 
     assert [r["error"] for r in refusals] == [
@@ -105,3 +105,27 @@ async def test_the_token_is_checked(slack_api: SlackApiFake, token: str, code: s
     client = AsyncWebClient(token=token, base_url=slack_api.base_url, retry_handlers=[])
 
     assert (await refusal(client, "auth.test"))["error"] == code
+
+
+async def test_members_come_in_pages_and_a_kick_is_refused_as_slack_refuses_it(
+    raw: AsyncWebClient, slack_api: SlackApiFake
+) -> None:
+    people = [slack_api.add_user(f"member{n}@example.org") for n in range(3)]
+    channel = slack_api.add_channel("ours", members={BOT_USER, *people})
+
+    first = await raw.conversations_members(channel=channel, limit=3)
+    rest = await raw.conversations_members(
+        channel=channel, limit=3, cursor=first["response_metadata"]["next_cursor"]
+    )
+    assert sorted([*first["members"], *rest["members"]]) == sorted([BOT_USER, *people])
+    assert rest["response_metadata"]["next_cursor"] == ""
+
+    assert (await raw.conversations_kick(channel=channel, user=people[0]))["ok"] is True
+    assert (await refusal(raw, "conversations.kick", channel=channel, user=people[0])) == {
+        "ok": False,
+        "error": "not_in_channel",
+    }
+    refused = await refusal(raw, "conversations.kick", channel=channel, user=BOT_USER)
+    assert refused["error"] == "cant_kick_self"
+    refused = await refusal(raw, "conversations.members", channel=channel, limit=0)
+    assert refused["error"] == "invalid_limit"

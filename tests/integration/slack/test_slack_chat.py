@@ -86,6 +86,7 @@ async def test_a_retried_open_adopts_the_channel_the_bot_made_instead_of_making_
         ("conversations.create", "name_taken"),
         ("auth.test", None),  # who the bot is, to tell its channels from others'
         ("conversations.list", None),
+        ("conversations.members", None),  # no one there who is not on the case: no kick
         ("conversations.invite", None),  # the addresses were cached on the first try
         ("conversations.setTopic", None),
     ]

@@ -56,7 +56,8 @@ async def test_a_slash_command_over_the_socket_is_acked_and_answered(
         await ack_for(socket_link, "env-1")
         await running.settle()
         answer = await answered(running, slack_api, "socket")
-        assert answer["text"].startswith("Usage: /rapidreview <command>")
+        # Escaped for Slack, whose mrkdwn would read <command> as markup.
+        assert answer["text"].startswith("Usage: /rapidreview &lt;command&gt;")
 
         # The HTTP endpoint is not how Slack reaches a Socket Mode bot.
         reply = await running.client.post("/slack/events", content=b"{}")
