@@ -141,6 +141,8 @@ async def receive_notification(request: Request) -> JSONResponse:
         return problem(400, "The body is not valid JSON: it is not UTF-8 text.")
     except RecursionError:
         return problem(400, "The body is not valid JSON: it is nested too deeply.")
+    except ValueError:  # an integer past Python's 4,300-digit limit for int(str)
+        return problem(400, "The body is not valid JSON: a number is too long.")
     try:
         notification = Notification.model_validate(data)
     except ValidationError as err:
