@@ -22,7 +22,7 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from bot.adapters.db.health import database_problem
+from bot.adapters.db.health import Readiness, pooled_problem
 from bot.bootstrap import Container
 from handlers.intake import receive_notification
 from handlers.openapi import problem, serve_document
@@ -84,8 +84,9 @@ async def healthz(_request: Request) -> JSONResponse:
 
 
 async def readyz(request: Request) -> JSONResponse:
-    container: Container = request.state.container
-    reason = await database_problem(container.settings.database_url)
+    """Open to anyone, so cheap: answers are shared (health.Readiness) and name no host."""
+    readiness: Readiness = request.state.readiness
+    reason = await readiness.problem()
     if reason is not None:
         return JSONResponse({"status": "unavailable", "reason": reason}, status_code=503)
     return JSONResponse({"status": "ok"})
@@ -152,7 +153,8 @@ def create_app(container_factory: ContainerFactory) -> Starlette:
             # sight, a full collection no longer walks it, which cost acks ~70 ms pauses.
             gc.collect()
             gc.freeze()
-            yield {"container": container, "slack": slack}
+            readiness = Readiness(lambda: pooled_problem(container.engine), container.ctx.clock)
+            yield {"container": container, "slack": slack, "readiness": readiness}
         finally:
             gc.unfreeze()  # what this app held may now be collected (tests start many)
             if slack is not None:

@@ -174,9 +174,13 @@ def document() -> dict[str, Any]:
                 "get": {
                     "operationId": "ready",
                     "summary": "The database answers and its migrations are current",
+                    "description": "Probes share one check: its answer is reused for 2 seconds.",
                     "responses": {
                         "200": _answer("Ready.", "Readiness"),
-                        "503": _answer("Not ready; `reason` says why.", "Readiness"),
+                        "503": _answer(
+                            "Not ready; `reason` says why, never where the database is.",
+                            "Readiness",
+                        ),
                     },
                 }
             },
