@@ -136,7 +136,10 @@ def _intake_operation() -> dict[str, Any]:
             "409": _refusal("The case changed under this request; retrying is safe."),
             "413": _refusal("The body is larger than the server accepts."),
             "415": _refusal("The body is not `application/json`."),
-            "422": _refusal("Every invalid field is named in `errors`; or a rule refused it."),
+            "422": _refusal(
+                "Every invalid field is named in `errors` (a limit exceeded, a date no case"
+                " can have); or a rule refused it."
+            ),
             "500": _refusal("Unexpected failure; logged. Retrying is safe."),
             "503": _refusal("Intake is not configured, or the database is unavailable."),
         },

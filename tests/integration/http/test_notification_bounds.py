@@ -134,3 +134,15 @@ async def test_a_name_of_the_longest_allowed_length_is_accepted(running: Running
         "/notifications", json=notification(child_names=names), headers=AUTH
     )
     assert response.status_code == 201
+
+
+async def test_the_openapi_document_states_the_same_limits(running: Running) -> None:
+    schema = (await running.client.get("/openapi.json")).json()["components"]["schemas"]
+    fields = schema["Notification"]["properties"]
+    for names in ("child_names", "family_names"):
+        assert fields[names]["maxItems"] == 20
+        assert fields[names]["items"] == {"type": "string", "minLength": 1, "maxLength": 100}
+    assert (fields["agencies"]["maxItems"], fields["agencies"]["items"]["maxLength"]) == (50, 31)
+    assert fields["dates_of_birth"]["maxItems"] == 20
+    assert fields["external_ref"]["maxLength"] == 64
+    assert "2018-01-01" in fields["notified_on"]["description"]
