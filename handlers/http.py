@@ -8,9 +8,11 @@ through the lifespan state (`request.state.container`); tests pass a factory of 
 from __future__ import annotations
 
 import gc
+import re
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from typing import Any
+from urllib.parse import parse_qs
 
 from starlette.applications import Starlette
 from starlette.exceptions import HTTPException
@@ -20,7 +22,7 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from bot.adapters.db.health import database_problem
+from bot.adapters.db.health import Readiness, pooled_problem
 from bot.bootstrap import Container
 from handlers.intake import receive_notification
 from handlers.openapi import problem, serve_document
@@ -28,6 +30,9 @@ from handlers.pages import decision_record_page, timetable_page
 
 ContainerFactory = Callable[[], Awaitable[Container]]
 MAX_BODY_BYTES = 64 * 1024  # a notification is well under 2 KiB
+# What Slack sends (ASCII digits; v0= and a hex SHA-256); int() would also take "+1_7e" forms.
+SLACK_TIMESTAMP = re.compile(r"[0-9]{1,12}")
+SLACK_SIGNATURE = re.compile(r"v0=[0-9a-f]{64}")
 
 
 class BodyLimit:
@@ -50,7 +55,8 @@ class BodyLimit:
             if not declared.isdigit():
                 await problem(400, "Content-Length is not a number.")(scope, receive, send)
                 return
-            if int(declared) > self.max_bytes:
+            # Length first: int() refuses a string of over 4,300 digits with a ValueError.
+            if len(declared) > 18 or int(declared) > self.max_bytes:
                 await problem(413, self._words())(scope, receive, send)
                 return
         seen = 0
@@ -78,8 +84,9 @@ async def healthz(_request: Request) -> JSONResponse:
 
 
 async def readyz(request: Request) -> JSONResponse:
-    container: Container = request.state.container
-    reason = await database_problem(container.settings.database_url)
+    """Open to anyone, so cheap: answers are shared (health.Readiness) and name no host."""
+    readiness: Readiness = request.state.readiness
+    reason = await readiness.problem()
     if reason is not None:
         return JSONResponse({"status": "unavailable", "reason": reason}, status_code=503)
     return JSONResponse({"status": "ok"})
@@ -91,8 +98,29 @@ def _slack_surface(container: Container) -> Any:
     return slack_surface(container)
 
 
+async def _unsigned(request: Request, secret: str) -> Response | None:
+    """The refusal of a request not signed by Slack, or None. Checked here, before bolt: bolt
+    parses the body before it verifies it, and reads the timestamp with int(), so a forged
+    request with a broken body or a timestamp like `yesterday` cost a 500."""
+    from slack_sdk.signature import SignatureVerifier  # slack-sdk only when Slack is set
+
+    timestamp = request.headers.get("x-slack-request-timestamp", "")
+    body = await request.body()  # kept by starlette: bolt reads the same bytes
+    if not timestamp and parse_qs(body.decode("latin-1")).get("ssl_check") == ["1"]:
+        return Response(status_code=200)  # Slack's unsigned check of the TLS certificate
+    if not SLACK_TIMESTAMP.fullmatch(timestamp):
+        return problem(401, "X-Slack-Request-Timestamp must be the request's Unix time in seconds.")
+    signature = request.headers.get("x-slack-signature", "")
+    valid = SLACK_SIGNATURE.fullmatch(signature) and SignatureVerifier(secret).is_valid(
+        body=body, timestamp=timestamp, signature=signature
+    )
+    if not valid:
+        return problem(401, "The request is not signed with this app's Slack signing secret.")
+    return None
+
+
 async def slack_events(request: Request) -> Response:
-    """Slash commands, interactions and events; bolt checks the v0 signature and timestamp."""
+    """Slash commands, interactions and events, once signed by Slack within five minutes."""
     slack = request.state.slack
     if slack is None:
         return problem(
@@ -104,6 +132,11 @@ async def slack_events(request: Request) -> Response:
             "Slack runs in Socket Mode here (SLACK_APP_TOKEN is set): Slack's requests arrive"
             " over the socket, not at this endpoint.",
         )
+    container: Container = request.state.container
+    secret = container.settings.slack_signing_secret
+    refused = await _unsigned(request, secret.get_secret_value() if secret else "")
+    if refused is not None:
+        return refused
     response: Response = await slack.handler.handle(request)
     return response
 
@@ -120,7 +153,8 @@ def create_app(container_factory: ContainerFactory) -> Starlette:
             # sight, a full collection no longer walks it, which cost acks ~70 ms pauses.
             gc.collect()
             gc.freeze()
-            yield {"container": container, "slack": slack}
+            readiness = Readiness(lambda: pooled_problem(container.engine), container.ctx.clock)
+            yield {"container": container, "slack": slack, "readiness": readiness}
         finally:
             gc.unfreeze()  # what this app held may now be collected (tests start many)
             if slack is not None:

@@ -20,7 +20,7 @@ from bot.adapters.db.errors import DatabaseUnavailable
 from bot.bootstrap import Container
 from bot.domain.authorisation import SYSTEM
 from bot.domain.errors import Conflict, DomainError, NotAuthorised
-from bot.domain.notification import Notification
+from bot.domain.notification import ImplausibleDates, Notification
 from bot.logging import get_logger
 from bot.services.cases import Opened
 from handlers.openapi import problem
@@ -88,6 +88,12 @@ def _message(error: ErrorDetails) -> str:
         return "Must be a list (a JSON array)."
     if kind == "too_short" and context.get("field_type") in ("Tuple", "List"):
         return f"Must list at least {context['min_length']} item(s)."
+    if kind == "too_long" and context.get("field_type") in ("Tuple", "List"):
+        return f"Must list at most {context['max_length']} item(s)."
+    if kind == "string_too_short" and context.get("min_length") == 1:
+        return "Must not be blank."
+    if kind == "string_too_long":
+        return f"Must be at most {context['max_length']} characters long."
     if kind.startswith("date"):
         # `ctx.error` is the parser's reason ("day value is outside expected range").
         reason = f" ({context['error']})" if "error" in context else ""
@@ -110,6 +116,10 @@ async def _open(container: Container, notification: Notification) -> Opened:
 
 
 def _refusal(err: DomainError) -> JSONResponse:
+    if isinstance(err, ImplausibleDates):
+        errors = [{"field": p.field, "message": p.message} for p in err.problems]
+        message = f"The notification has {len(errors)} invalid field(s)."
+        return problem(422, message, error=err.code, errors=errors)
     if isinstance(err, NotAuthorised):
         return problem(403, err.message, error=err.code)
     if isinstance(err, DatabaseUnavailable):
@@ -141,6 +151,8 @@ async def receive_notification(request: Request) -> JSONResponse:
         return problem(400, "The body is not valid JSON: it is not UTF-8 text.")
     except RecursionError:
         return problem(400, "The body is not valid JSON: it is nested too deeply.")
+    except ValueError:  # an integer past Python's 4,300-digit limit for int(str)
+        return problem(400, "The body is not valid JSON: a number is too long.")
     try:
         notification = Notification.model_validate(data)
     except ValidationError as err:

@@ -136,7 +136,10 @@ def _intake_operation() -> dict[str, Any]:
             "409": _refusal("The case changed under this request; retrying is safe."),
             "413": _refusal("The body is larger than the server accepts."),
             "415": _refusal("The body is not `application/json`."),
-            "422": _refusal("Every invalid field is named in `errors`; or a rule refused it."),
+            "422": _refusal(
+                "Every invalid field is named in `errors` (a limit exceeded, a date no case"
+                " can have); or a rule refused it."
+            ),
             "500": _refusal("Unexpected failure; logged. Retrying is safe."),
             "503": _refusal("Intake is not configured, or the database is unavailable."),
         },
@@ -174,9 +177,13 @@ def document() -> dict[str, Any]:
                 "get": {
                     "operationId": "ready",
                     "summary": "The database answers and its migrations are current",
+                    "description": "Probes share one check: its answer is reused for 2 seconds.",
                     "responses": {
                         "200": _answer("Ready.", "Readiness"),
-                        "503": _answer("Not ready; `reason` says why.", "Readiness"),
+                        "503": _answer(
+                            "Not ready; `reason` says why, never where the database is.",
+                            "Readiness",
+                        ),
                     },
                 }
             },

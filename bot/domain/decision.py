@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 from enum import StrEnum
+from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
@@ -35,6 +36,15 @@ class Criterion(StrEnum):
     INSTITUTIONAL_SETTING = "institutional_setting"
 
 
+# Slack's longest text input; the decision form's boxes and the record share this limit.
+TEXT_MAX_CHARS = 3000
+AGENCIES_MAX = 50
+DECIDERS_MAX = 20
+Words = Annotated[str, Field(max_length=TEXT_MAX_CHARS)]
+AgencyCode = Annotated[str, Field(min_length=1, max_length=31)]
+Email = Annotated[str, Field(min_length=3, max_length=254)]
+
+
 def _needs_words(value: str) -> str:
     if not value.strip():
         raise ValueError("must be filled in")
@@ -48,31 +58,39 @@ class DecisionRecord(BaseModel):
         description="whether the case was considered against the LCSPR criteria"
     )
     criteria_met: tuple[Criterion, ...] = Field(
-        default=(), description="which Working Together criteria the case meets"
+        default=(),
+        max_length=len(Criterion),
+        description="which Working Together criteria the case meets",
     )
-    immediate_safeguarding: str = Field(description="arrangements for the children now")
-    summary_of_facts: str = Field(description="what happened, briefly, without names")
+    immediate_safeguarding: Words = Field(description="arrangements for the children now")
+    summary_of_facts: Words = Field(description="what happened, briefly, without names")
     outcome: ReviewOutcome = Field(
         description="an LCSPR, an alternative learning review, or no further review"
     )
-    outcome_reasons: str = Field(description="why the LCSPR criteria are or are not met")
+    outcome_reasons: Words = Field(description="why the LCSPR criteria are or are not met")
     national_review_recommended: bool = Field(
         description="whether the partners recommend a national review to the Panel"
     )
-    national_review_reasons: str = Field(description="why a national review is or is not")
-    immediate_learning: str = Field(description="learning identified already")
-    learning_shared_how: str = Field(description="how that learning is being shared")
-    further_learning_potential: str = Field(description="what more a review could teach")
-    no_further_learning_reasons: str = Field(
+    national_review_reasons: Words = Field(description="why a national review is or is not")
+    immediate_learning: Words = Field(description="learning identified already")
+    learning_shared_how: Words = Field(description="how that learning is being shared")
+    further_learning_potential: Words = Field(description="what more a review could teach")
+    no_further_learning_reasons: Words = Field(
         default="", description="required unless an LCSPR: why no further learning is expected"
     )
-    agencies_taking_part: tuple[str, ...] = Field(
-        min_length=1, description="the agencies that took part in the review"
+    agencies_taking_part: tuple[AgencyCode, ...] = Field(
+        min_length=1,
+        max_length=AGENCIES_MAX,
+        description="the agencies that took part in the review",
     )
-    absent_agency_reasons: dict[str, str] = Field(
-        default_factory=dict, description="for each involved agency absent, why"
+    absent_agency_reasons: dict[AgencyCode, Words] = Field(
+        default_factory=dict,
+        max_length=AGENCIES_MAX,
+        description="for each involved agency absent, why",
     )
-    decided_by: tuple[str, ...] = Field(min_length=1, description="who took the decision")
+    decided_by: tuple[Email, ...] = Field(
+        min_length=1, max_length=DECIDERS_MAX, description="who took the decision"
+    )
     decided_on: date = Field(description="the date of the decision")
 
     _required_words = field_validator(

@@ -8,7 +8,7 @@ from bot.domain.authorisation import Operation, authorise
 from bot.domain.cases import Case
 from bot.domain.directory import Partner, Role
 from bot.domain.errors import Conflict, InvalidInput
-from bot.domain.notification import Notification
+from bot.domain.notification import Notification, refuse_implausible_dates
 from bot.domain.sensitivity import CaseSubject
 from bot.domain.stages import START, Action
 from bot.domain.timetable import Timetable
@@ -82,6 +82,7 @@ async def _open_case(
     ctx: ServiceContext, *, notification: Notification, actor: str, send_requests: bool
 ) -> Opened:
     authorise(ctx.directory, actor, Operation.OPEN_CASE)
+    refuse_implausible_dates(notification, ctx.today())  # today where the partnership is
     unknown = [a for a in notification.agencies if ctx.directory.agency(a) is None]
     if unknown:
         valid = ", ".join(a.code for a in ctx.directory.agencies)

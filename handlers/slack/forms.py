@@ -11,8 +11,9 @@ from datetime import date
 from typing import Any
 
 from pydantic import ValidationError
+from pydantic_core import ErrorDetails
 
-from bot.domain.decision import DecisionRecord
+from bot.domain.decision import TEXT_MAX_CHARS, DecisionRecord
 from bot.domain.notification import Notification
 from bot.domain.requests import ReturnKind
 
@@ -63,18 +64,31 @@ def read_return(values: Values) -> ReturnForm:
         errors["kind"] = "Choose what you are returning."
     elif kind != ReturnKind.NIL.value and not (summary or files):
         errors["summary"] = "Write a summary, or attach your agency's return."
+    if len(summary) > TEXT_MAX_CHARS:
+        errors["summary"] = f"Too long: at most {TEXT_MAX_CHARS} characters."
     if errors:
         raise Invalid(errors)
     assert kind is not None
     return ReturnForm(ReturnKind(kind), summary, files)
 
 
+def _too_long(error: ErrorDetails) -> str | None:
+    """A length limit in plain words; None for any other kind of error."""
+    limit = error.get("ctx", {}).get("max_length")
+    if error["type"] == "string_too_long":
+        each = " each" if len(error["loc"]) > 1 else ""  # one of a list of names
+        return f"Too long: at most {limit} characters{each}."
+    if error["type"] == "too_long":
+        return f"Too many: at most {limit}."
+    return None
+
+
 def _field_errors(err: ValidationError, fields: set[str], fallback: str) -> dict[str, str]:
     """pydantic's errors by field; a whole-record rule names its field as 'field: reason'."""
     errors: dict[str, str] = {}
-    for e in err.errors():
+    for e in err.errors(include_url=False, include_input=False):
         where = str(e["loc"][0]) if e["loc"] else ""
-        message = str(e["msg"]).removeprefix("Value error, ")
+        message = _too_long(e) or str(e["msg"]).removeprefix("Value error, ")
         named, _, reason = message.partition(": ")
         if where not in fields and named in fields:
             where, message = named, reason

@@ -10,7 +10,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from bot.domain.decision import Criterion, DecisionRecord, ReviewOutcome
+from bot.domain.decision import TEXT_MAX_CHARS, Criterion, DecisionRecord, ReviewOutcome
+from bot.domain.notification import NAME_MAX_CHARS, NAMES_MAX
 from bot.domain.requests import ReturnKind
 from bot.services.context import ServiceContext
 from bot.services.meetings import SlotOffer
@@ -22,6 +23,8 @@ RETURN_MODAL = "return_modal"
 DECISION_MODAL = "decision_modal"
 NEW_CASE_MODAL = "new_case_modal"
 BOOK_SLOT = "book_slot"
+# The new-case form's names, comma-separated: as many as a notification may hold.
+CHILD_NAMES_MAX_CHARS = NAMES_MAX * (NAME_MAX_CHARS + 2)
 _RAG_MARK = {
     "red": ":red_circle: Red",
     "amber": ":large_orange_circle: Amber",
@@ -53,7 +56,7 @@ def _input(
 
 
 def _words(field: str, label: str, *, optional: bool = False, hint: str = "") -> Block:
-    element = {"type": "plain_text_input", "multiline": True, "max_length": 3000}
+    element = {"type": "plain_text_input", "multiline": True, "max_length": TEXT_MAX_CHARS}
     return _input(field, label, element, optional=optional, hint=hint)
 
 
@@ -199,7 +202,7 @@ def new_case_modal(agencies: Sequence[tuple[str, str]]) -> Block:
             _input(
                 "child_names",
                 "Child's names (held privately)",
-                {"type": "plain_text_input"},
+                {"type": "plain_text_input", "max_length": CHILD_NAMES_MAX_CHARS},
                 optional=True,
                 hint="Never shown in chat: kept so the bot can refuse them anywhere visible.",
             ),

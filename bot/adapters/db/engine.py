@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import os
 import socket
+import stat
 from pathlib import Path
 from typing import Any
 
@@ -18,6 +20,7 @@ from sqlalchemy.ext.asyncio import (
 from sqlalchemy.pool import NullPool
 
 from bot.adapters.db.errors import DatabaseUnavailable
+from bot.logging import get_logger
 
 __all__ = [
     "DatabaseUnavailable",
@@ -26,9 +29,12 @@ __all__ = [
     "is_sqlite",
     "make_engine",
     "normalise_url",
+    "protect_sqlite_file",
     "session_factory",
 ]
 
+log = get_logger(__name__)
+OWNER_ONLY = 0o600  # the SQLite file holds names and dates of birth
 SQLITE_BUSY_MS = 10_000  # how long a writer waits for another writer before giving up
 CONNECT_TIMEOUT_S = 10
 _SCHEMES = {
@@ -78,9 +84,35 @@ def describe(url: str | URL) -> str:
     return f"the database at {where}/{parsed.database or ''} (postgresql)"
 
 
+def protect_sqlite_file(path: Path) -> None:
+    """Names and dates of birth live in this file: create it readable by its owner only, and
+    tighten one (or its -wal, -shm) that others may read. SQLite gives the -wal and -shm files
+    the main file's permission bits whatever the umask, so those follow the file."""
+    try:
+        descriptor = os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, OWNER_ONLY)
+        os.close(descriptor)  # an empty file is an empty database to SQLite
+    except FileExistsError:
+        pass
+    except OSError:
+        return  # no such folder, or not ours to write: SQLite's own open says so in words
+    for file in (path, Path(f"{path}-wal"), Path(f"{path}-shm")):
+        try:
+            mode = stat.S_IMODE(file.stat().st_mode)
+            if mode & 0o077:
+                file.chmod(mode & 0o700)
+                log.warning("sqlite_file_tightened", file=str(file), was=oct(mode))
+        except FileNotFoundError:
+            continue
+        except OSError as err:  # another user's file: say so, and carry on
+            log.warning("sqlite_file_readable_by_others", file=str(file), error=type(err).__name__)
+
+
 def make_engine(url: str | URL, **kwargs: Any) -> AsyncEngine:
     parsed = normalise_url(url)
     if parsed.get_backend_name() == "sqlite":
+        path = _sqlite_path(parsed)
+        if path is not None:
+            protect_sqlite_file(path)
         engine = create_async_engine(parsed, **kwargs)
         _tune_sqlite(engine)
         return engine

@@ -2,7 +2,7 @@
 
 `serving(settings)` runs the app's lifespan the way uvicorn does (startup, lifespan state
 copied into every request's scope, shutdown) and yields a client and the container, whose
-console chat's transcript shows what the bot said.
+console chat's transcript shows what the bot said. Its clock is simulated (`on_the_clock`).
 """
 
 from __future__ import annotations
@@ -10,19 +10,24 @@ from __future__ import annotations
 import asyncio
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from datetime import datetime
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import httpx
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from bot.adapters.clock import SimulatedClock
 from bot.adapters.console.chat import ConsoleChat
 from bot.bootstrap import Container
 from bot.config import Settings, load_settings
+from bot.services.facade import Services
 from bot.surfaces import build_for_serving
 from handlers.http import create_app
 
 TOKEN = "intake-test-token-0123456789"
+NOTIFIED_AT = datetime(2026, 12, 18, 10, 0, tzinfo=ZoneInfo("Europe/London"))
 AUTH = {"Authorization": f"Bearer {TOKEN}"}
 
 
@@ -94,6 +99,14 @@ class Running:
         return chat
 
 
+def on_the_clock(container: Container) -> Container:
+    """The server's clock stopped at 10:00 on the notification's day, so what depends on
+    today (a notification dated in the future is refused) does not depend on the real date."""
+    container.ctx = replace(container.ctx, clock=SimulatedClock(NOTIFIED_AT))
+    container.services = Services(container.ctx)
+    return container
+
+
 def settings_for(database_url: str, **overrides: object) -> Settings:
     values: dict[str, object] = {
         "database_url": database_url,
@@ -111,7 +124,7 @@ async def serving(
     built: list[Container] = []
 
     async def factory() -> Container:
-        built.append(adjust(await build_for_serving(settings, out=None)))
+        built.append(adjust(on_the_clock(await build_for_serving(settings, out=None))))
         return built[0]
 
     async with Lifespan(create_app(factory)) as lifespan:

@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 
+from bot.adapters.db.engine import make_engine
 from bot.adapters.db.migrate import head_revision, upgrade
 from bot.bootstrap import Container
 from bot.domain.notification import Notification
@@ -21,11 +22,11 @@ UNREACHABLE = "postgresql+asyncpg://rr:s3cret-pw@127.0.0.1:1/rapid"
 
 
 def reading(url: str) -> Callable[[Container], Container]:
-    """Point the running app's readiness check at another database."""
+    """Point the running app's readiness check (its engine) at another database."""
 
     def adjust(container: Container) -> Container:
-        settings = container.settings.model_copy(update={"database_url": url})
-        return replace(container, settings=settings)
+        container.closers.append(container.engine.dispose)
+        return replace(container, engine=make_engine(url))
 
     return adjust
 
@@ -40,16 +41,19 @@ async def test_readyz_is_ok_on_a_migrated_database(running: Running) -> None:
     assert (response.status_code, response.json()) == (200, {"status": "ok"})
 
 
-async def test_readyz_names_an_unreachable_database_without_its_password(
+async def test_readyz_says_the_database_is_unreachable_without_saying_where_it_is(
     database_url: str,
 ) -> None:
+    """/readyz is open to anyone: where the database is goes to the server's log only."""
     async with serving(settings_for(database_url), adjust=reading(UNREACHABLE)) as running:
         response = await running.client.get("/readyz")
         assert response.status_code == 503
-        body = response.json()
-        assert body["status"] == "unavailable"
-        assert "127.0.0.1:1/rapid" in body["reason"] and "Set DATABASE_URL" in body["reason"]
-        assert "s3cret-pw" not in response.text
+        assert response.json() == {
+            "status": "unavailable",
+            "reason": "The database cannot be reached; the server's log says why.",
+        }
+        for detail in ("127.0.0.1", ":1", "rapid", "rr", "s3cret-pw", "postgres"):
+            assert detail not in response.text
         alive = await running.client.get("/healthz")  # alive, just not ready
         assert alive.status_code == 200
 

@@ -18,6 +18,7 @@ from tests.integration.http.conftest import Serve
 from tests.integration.http.harness import AUTH, Running, notification
 
 CHILD = "Jamie Fictitious"
+JSON = "application/json"
 
 
 async def post(running: Running, body: object, **headers: str) -> tuple[int, dict[str, object]]:
@@ -165,6 +166,7 @@ async def test_a_body_that_is_not_an_object_is_named_as_the_body(running: Runnin
         (b"", "The body is not valid JSON: Expecting value at line 1 column 1."),
         (b"\xff\xfe\xfa", "The body is not valid JSON"),
         (b"[" * 20_000, "The body is not valid JSON"),
+        (b"[" + b"9" * 5000 + b"]", "The body is not valid JSON: a number is too long."),
     ],
 )
 async def test_malformed_json_is_a_400(running: Running, content: bytes, words: str) -> None:
@@ -211,6 +213,19 @@ async def test_an_oversized_body_is_a_413_whether_declared_or_streamed(running: 
     streamed = await running.client.post("/notifications", content=chunks(), headers=headers)
     assert streamed.status_code == 413
     assert streamed.json()["error"] == "content_too_large"
+
+
+@pytest.mark.parametrize("declared", ["9" * 5000, "12a", "-1", ""])
+async def test_a_content_length_that_is_not_a_sane_number_is_a_4xx(
+    running: Running, declared: str
+) -> None:
+    request = running.client.build_request(
+        "POST", "/notifications", content=b"{}", headers={**AUTH, "Content-Type": JSON}
+    )
+    request.headers["Content-Length"] = declared
+    response = await running.client.send(request)
+    assert response.status_code in (400, 413)
+    assert response.json()["error"] in ("bad_request", "content_too_large")
 
 
 async def test_wrong_method_and_unknown_path_answer_in_the_same_json_shape(

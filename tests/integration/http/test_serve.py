@@ -9,7 +9,9 @@ import socket
 import subprocess
 import sys
 import time
+from datetime import datetime
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import httpx
 import pytest
@@ -75,9 +77,13 @@ def test_serve_answers_then_stops_cleanly(tmp_path: Path) -> None:
                 assert time.monotonic() < deadline, "rrbot serve did not start in time"
                 time.sleep(0.05)
             assert httpx.get(f"{base}/readyz", timeout=5).json() == {"status": "ok"}
-            posted = httpx.post(f"{base}/notifications", json=notification(), headers=AUTH)
+            # The server runs on the real clock, which refuses a date in the future.
+            today = datetime.now(ZoneInfo("Europe/London")).date()
+            body = notification(notified_on=today.isoformat())
+            posted = httpx.post(f"{base}/notifications", json=body, headers=AUTH)
             assert posted.status_code == 201, posted.text
-            assert posted.json()["case_ref"] == "LLR-RR-2026-001"
+            ref = f"LLR-RR-{today.year}-001"
+            assert posted.json()["case_ref"] == ref
 
             process.send_signal(signal.SIGTERM)
             # uvicorn drains, runs the lifespan's shutdown, then re-raises the signal.
@@ -91,7 +97,7 @@ def test_serve_answers_then_stops_cleanly(tmp_path: Path) -> None:
     assert "Application shutdown complete" in logged
     assert "notification_received" in logged
     assert "Jamie Fictitious" not in logged and TOKEN not in logged
-    assert "#llr-rr-2026-001  private channel opened" in out.read_text()  # the console chat
+    assert f"#{ref.lower()}  private channel opened" in out.read_text()  # the console chat
 
 
 def test_serve_without_its_database_says_so_in_one_line() -> None:
