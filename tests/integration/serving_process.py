@@ -17,6 +17,7 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -133,7 +134,7 @@ def serving(database_url: str, slack: SlackApiFake, workdir: Path) -> Iterator[S
 def body(n: int) -> dict[str, Any]:
     return {
         "external_ref": f"BURST-{n:04d}",
-        "notified_on": "2026-12-18",
+        "notified_on": date.today().isoformat(),  # a real server: its own clock decides
         "agencies": AGENCIES,
         "child_names": ["Jamie Fictitious"],
         "family_names": ["Testperson"],
