@@ -48,19 +48,20 @@ async def _slack(settings: Settings) -> list[Finding]:
 
     from bot.adapters.slack.client import make_web_client
     from bot.adapters.slack.scopes import bot_scopes
+    from bot.adapters.tls import outbound_ssl_context, untrusted_advice, untrusted_certificate
 
-    client = make_web_client(settings.slack_bot_token.get_secret_value(), settings.slack_api_url)
+    trust = outbound_ssl_context(settings.ca_bundles())
+    token = settings.slack_bot_token.get_secret_value()
+    client = make_web_client(token, settings.slack_api_url, ssl_context=trust)
     try:
         reply = await client.auth_test()
     except SlackApiError as err:
         code = err.response.get("error", "unknown") if err.response else "unknown"
         return [Finding("slack", "bot token", False, f"Slack refused the token ({code})")]
     except Exception as err:  # unreachable: the name of the failure, never the token
-        return [
-            Finding(
-                "slack", "bot token", False, f"Slack could not be reached ({type(err).__name__})"
-            )
-        ]
+        untrusted = untrusted_certificate(err)
+        why = untrusted_advice(untrusted) if untrusted else type(err).__name__
+        return [Finding("slack", "bot token", False, f"Slack could not be reached: {why}")]
     found = [
         Finding(
             "slack",

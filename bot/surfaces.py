@@ -39,9 +39,11 @@ async def build_for_serving(
     if settings.slack_bot_token is not None:
         from bot.adapters.slack.chat import SlackChat
         from bot.adapters.slack.client import make_web_client
+        from bot.adapters.tls import outbound_ssl_context
 
         token = settings.slack_bot_token.get_secret_value()
-        chat = SlackChat(make_web_client(token, settings.slack_api_url))
+        trust = outbound_ssl_context(settings.ca_bundles())
+        chat = SlackChat(make_web_client(token, settings.slack_api_url, ssl_context=trust))
     if not uses_graph(settings):
         calendar: CalendarPort = InMemoryCalendar()
         return await build(

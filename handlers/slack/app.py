@@ -11,6 +11,7 @@ from slack_bolt.adapter.starlette.async_handler import AsyncSlackRequestHandler
 from slack_bolt.async_app import AsyncApp
 
 from bot.adapters.slack.client import make_web_client
+from bot.adapters.tls import outbound_ssl_context
 from bot.bootstrap import Container
 from bot.logging import get_logger
 from handlers.slack import commands, interactions
@@ -49,7 +50,11 @@ def slack_surface(container: Container) -> SlackSurface | None:
     socket_mode = settings.slack_app_token is not None
     if not socket_mode and settings.slack_signing_secret is None:
         return None
-    client = make_web_client(settings.slack_bot_token.get_secret_value(), settings.slack_api_url)
+    client = make_web_client(
+        settings.slack_bot_token.get_secret_value(),
+        settings.slack_api_url,
+        ssl_context=outbound_ssl_context(settings.ca_bundles()),  # Socket Mode's too
+    )
     secret = settings.slack_signing_secret
     app = AsyncApp(
         client=client,
