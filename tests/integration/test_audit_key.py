@@ -90,6 +90,28 @@ def test_an_anchor_file_that_cannot_be_written_is_refused_at_start(tmp_path: Pat
         audit_chain(settings)
 
 
+async def test_doctor_names_a_missing_or_unreadable_key(tmp_path: Path) -> None:
+    from bot.doctor import diagnose
+
+    unreachable = "postgresql+asyncpg://rrbot@127.0.0.1:1/rrbot"
+    bare = Settings(_env_file=None, database_url=unreachable, audit_key=None)  # type: ignore[call-arg]
+    mounted = Settings(  # type: ignore[call-arg]
+        _env_file=None,
+        database_url=unreachable,
+        audit_key=None,
+        audit_key_file=tmp_path / "not-mounted",
+    )
+    [missing] = [f for f in await diagnose(bare) if f.name == "audit key"]
+    [unread] = [f for f in await diagnose(mounted) if f.name == "audit key"]
+    assert missing.line().startswith("FAIL  database audit key: AUDIT_KEY is not set")
+    assert unread.line().startswith("FAIL  database audit key: AUDIT_KEY_FILE: cannot read")
+    sqlite = Settings(  # type: ignore[call-arg]
+        _env_file=None, database_url=f"sqlite+aiosqlite:///{tmp_path / 'r.db'}", audit_key=None
+    )
+    [later] = [f for f in await diagnose(sqlite) if f.name == "audit key"]
+    assert later.ok is None and not (tmp_path / "r.db.audit-key").exists()
+
+
 @pytest.mark.postgres_only
 def test_serve_on_postgresql_refuses_to_start_without_the_key(
     database_url: str, monkeypatch: pytest.MonkeyPatch
