@@ -17,6 +17,7 @@ from collections.abc import Awaitable
 from dataclasses import dataclass
 from typing import Any, TypeVar
 from urllib.parse import urlsplit
+from urllib.request import getproxies, proxy_bypass
 
 import httpx
 from azure.core.credentials_async import AsyncTokenCredential
@@ -160,7 +161,9 @@ def connect(
         raise InvalidInput(f"GRAPH_BASE_URL must be an https URL, not '{base_url}'.")
     scope = f"https://{host}/.default" if host in _SOVEREIGN_GRAPH else GRAPH_SCOPE
     auth = AzureIdentityAuthenticationProvider(credential, scopes=[scope], allowed_hosts=[host])
-    transport = httpx.AsyncHTTPTransport(http2=True, verify=ssl_context or True)
+    transport = httpx.AsyncHTTPTransport(
+        http2=True, verify=ssl_context or True, proxy=_proxy_for(host)
+    )
     http = httpx.AsyncClient(timeout=httpx.Timeout(timeout, connect=10.0), transport=transport)
     option = RetryHandlerOption(delay=policy.base_delay, max_retries=policy.retries)
     # kiota's own pipeline (redirects, retries, headers ...), the retry cap set, and the
@@ -246,6 +249,13 @@ async def call(
         ) from None
     log.info("graph_call", what=what, outcome="ok", ms=_ms(started))
     return result
+
+
+def _proxy_for(host: str) -> str | None:
+    """HTTPS_PROXY, unless NO_PROXY exempts Graph's host. httpx reads them only for a
+    transport it makes itself, and this one is ours (to be closed: see GraphConnection)."""
+    proxy = getproxies().get("https")
+    return None if proxy is None or proxy_bypass(host) else proxy
 
 
 def _code(err: APIError) -> str:

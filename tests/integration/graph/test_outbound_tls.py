@@ -5,7 +5,9 @@ certificate from a CA made in the test, as such a proxy's would be."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import asyncio
+import contextlib
+from collections.abc import AsyncIterator, Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -72,6 +74,58 @@ async def test_with_the_proxys_ca_graph_calls_and_the_token_request_go_through(
     finally:
         await calendar.connection.aclose()
     assert len(graph_api.token_requests) == 1
+    assert len(graph_api.calls_to("/calendar/getSchedule")) == 1
+
+
+class ConnectProxy:
+    """An explicit HTTPS proxy (HTTP CONNECT), as a council's often is: it records each
+    tunnel it opens and pipes the bytes (a TLS-inspecting one would re-sign them too)."""
+
+    def __init__(self) -> None:
+        self.tunnels: list[str] = []
+
+    async def handle(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        head = await reader.readuntil(b"\r\n\r\n")
+        target = head.split()[1].decode()  # CONNECT host:port HTTP/1.1
+        self.tunnels.append(target)
+        host, port = target.rsplit(":", 1)
+        up_reader, up_writer = await asyncio.open_connection(host, int(port))
+        writer.write(b"HTTP/1.1 200 Connection established\r\n\r\n")
+        await asyncio.gather(self._pipe(reader, up_writer), self._pipe(up_reader, writer))
+
+    @staticmethod
+    async def _pipe(source: asyncio.StreamReader, sink: asyncio.StreamWriter) -> None:
+        with contextlib.suppress(ConnectionError):
+            while chunk := await source.read(65536):
+                sink.write(chunk)
+                await sink.drain()
+        sink.close()
+
+
+@pytest.fixture
+async def https_proxy(monkeypatch: pytest.MonkeyPatch) -> AsyncIterator[ConnectProxy]:
+    proxy = ConnectProxy()
+    server = await asyncio.start_server(proxy.handle, "127.0.0.1", 0)
+    port = server.sockets[0].getsockname()[1]
+    monkeypatch.setenv("HTTPS_PROXY", f"http://127.0.0.1:{port}")
+    for name in ("NO_PROXY", "no_proxy", "https_proxy"):
+        monkeypatch.delenv(name, raising=False)
+    yield proxy
+    server.close()
+
+
+async def test_graph_calls_go_through_the_proxy_named_in_https_proxy(
+    graph_api: GraphApiFake, https_proxy: ConnectProxy
+) -> None:
+    settings = graph_settings(
+        graph_api, graph_base_url=_graph_over_tls(graph_api), ca_bundle=graph_api.ca_file
+    )
+    calendar, _ = graph_ports(settings, credential=StaticCredential(), retry=FAST)
+    try:
+        await calendar.free_busy(people=[MAILBOX], start=START, end=END)
+    finally:
+        await calendar.connection.aclose()
+    assert https_proxy.tunnels == [graph_api.authority.removeprefix("https://")]
     assert len(graph_api.calls_to("/calendar/getSchedule")) == 1
 
 
