@@ -19,6 +19,8 @@ from bot.services.facade import Services
 if TYPE_CHECKING:
     from sqlalchemy.ext.asyncio import AsyncEngine
 
+    from bot.adapters.db.audit_repository import AuditChain
+
 
 @dataclass
 class Container:
@@ -50,6 +52,33 @@ def closure_days(settings: Settings) -> list[date]:
     return days
 
 
+def audit_chain(settings: Settings) -> AuditChain:
+    """How audit rows are signed: AUDIT_KEY, AUDIT_KEY_FILE, or on embedded SQLite a key made
+    once beside the database. PostgreSQL without a key is refused."""
+    from bot.adapters.db.audit_key import AuditKeyMissing, key_required_message, resolve_audit_key
+    from bot.adapters.db.audit_repository import AuditChain
+
+    secret = settings.audit_key.get_secret_value() if settings.audit_key else None
+    key = resolve_audit_key(
+        key=secret,
+        key_file=settings.audit_key_file,
+        database_url=settings.database_url,
+        create=True,
+    )
+    if key is None:
+        raise AuditKeyMissing(key_required_message())
+    anchors = settings.audit_anchor_file
+    if anchors is not None:
+        try:
+            with anchors.open("a", encoding="utf-8"):
+                pass  # refused now, not at the hundredth row
+        except OSError as err:
+            raise InvalidInput(
+                f"AUDIT_ANCHOR_FILE: cannot append to {anchors} ({err.strerror})."
+            ) from None
+    return AuditChain(key, settings.audit_anchor_every, anchors)
+
+
 async def build(
     settings: Settings,
     *,
@@ -74,11 +103,12 @@ async def build(
     directory = load_directory(settings.directory)
     workdays = england_and_wales(closure_days(settings))
     await check_connection(settings.database_url)
+    chain = audit_chain(settings)
     await ensure_schema(settings.database_url)
     engine = make_engine(settings.database_url)
     sessions = session_factory(engine)
     ctx = ServiceContext(
-        uow=lambda: SqlUnitOfWork(sessions),
+        uow=lambda: SqlUnitOfWork(sessions, chain),
         chat=chat,
         calendar=calendar,
         mail=mail,

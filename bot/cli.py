@@ -175,20 +175,67 @@ def db_upgrade() -> None:
 
 @cli.group()
 def audit() -> None:
-    """The hash-chained audit log."""
+    """The signed, hash-chained audit log."""
+
+
+def _audit_key() -> tuple[str, Any]:
+    """DATABASE_URL and the audit key as the server has them (None when none is found)."""
+    from bot.adapters.db.audit_key import resolve_audit_key
+    from bot.config import load_settings
+
+    settings = load_settings()
+    secret = settings.audit_key.get_secret_value() if settings.audit_key else None
+    url = settings.database_url
+    key = resolve_audit_key(
+        key=secret, key_file=settings.audit_key_file, database_url=url, create=False
+    )
+    return url, key
 
 
 @audit.command("verify")
+@click.option(
+    "--anchor",
+    "anchors",
+    multiple=True,
+    metavar="FILE|SEQ:HASH",
+    help="An anchor kept outside the database (repeatable): the chain must still reach it.",
+)
 @guarded
-def audit_verify() -> None:
+def audit_verify(anchors: tuple[str, ...]) -> None:
     """Check that no audit row was changed or removed."""
+    from bot.adapters.db.audit_anchors import parse_anchors
     from bot.adapters.db.audit_verify import verify_database
-    from bot.config import load_settings
 
-    result = run(verify_database(load_settings().database_url))
+    kept = parse_anchors(anchors)
+    url, key = _audit_key()
+    result = run(verify_database(url, key, kept))
     click.echo(result.message)
     if not result.ok:
         sys.exit(1)
+
+
+@audit.command("anchor")
+@guarded
+def audit_anchor() -> None:
+    """Verify the chain and print its last row (`seq hash at`) to keep outside the database."""
+    from bot.adapters.db.audit_verify import head_anchor
+
+    url, key = _audit_key()
+    result, head = run(head_anchor(url, key))
+    if not result.ok:
+        click.echo(result.message)
+        sys.exit(1)
+    if head is None:
+        click.echo("The audit log is empty: nothing to anchor yet.", err=True)
+        return
+    click.echo(head.line())
+    click.echo(
+        "Keep this line where the database's administrators cannot change it (printed, or in a"
+        " file elsewhere); later, `rrbot audit verify --anchor"
+        f" {head.seq}:{head.hash}` (or --anchor FILE) shows whether rows were removed or"
+        " rewritten since.",
+        err=True,
+    )
 
 
 @cli.group()

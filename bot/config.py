@@ -35,8 +35,22 @@ class Settings(BaseSettings):
     graph_base_url: str = "https://graph.microsoft.com/v1.0"
     graph_authority_host: str | None = None
     graph_ca_bundle: Path | None = Field(
+        default=None, description="the earlier name of CA_BUNDLE, still honoured"
+    )
+    ca_bundle: Path | None = Field(
         default=None,
-        description="a CA file to trust for the Entra ID authority (a TLS-inspecting proxy)",
+        description="a CA file (PEM) trusted, besides the public CAs, by every outbound HTTPS"
+        " client (Graph, Entra ID, Slack): a TLS-inspecting proxy's CA",
+    )
+    audit_key: SecretStr | None = Field(
+        default=None, description="signs the audit chain (HMAC); at least 32 characters"
+    )
+    audit_key_file: Path | None = Field(default=None, description="a file holding AUDIT_KEY")
+    audit_anchor_every: int = Field(
+        default=100, ge=1, le=1_000_000, description="publish the chain's head every N rows"
+    )
+    audit_anchor_file: Path | None = Field(
+        default=None, description="where each published head is appended: `seq hash at`"
     )
     panel_email: str | None = None
     public_base_url: str | None = Field(
@@ -50,6 +64,11 @@ class Settings(BaseSettings):
         default=30, gt=0, le=3600, description="how often `rrbot serve` runs what is due"
     )
     log_level: str = "INFO"
+
+    def ca_bundles(self) -> dict[str, Path]:
+        """The CA files to trust for outbound HTTPS, by the variable that named each."""
+        named = {"CA_BUNDLE": self.ca_bundle, "GRAPH_CA_BUNDLE": self.graph_ca_bundle}
+        return {name: path for name, path in named.items() if path is not None}
 
     @field_validator("slack_app_token")
     @classmethod

@@ -23,7 +23,8 @@ class Finding:
 
 
 async def diagnose(settings: Settings) -> list[Finding]:
-    return [*await _database(settings), *await _slack(settings), *await _outlook(settings)]
+    found = [*await _database(settings), _audit_key(settings)]
+    return [*found, *await _slack(settings), *await _outlook(settings)]
 
 
 async def _database(settings: Settings) -> list[Finding]:
@@ -39,6 +40,31 @@ async def _database(settings: Settings) -> list[Finding]:
     return [Finding("database", where, problem is None, problem or "reachable and migrated")]
 
 
+def _audit_key(settings: Settings) -> Finding:
+    """The key the audit chain is signed with: present, readable and long enough."""
+    from bot.adapters.db.audit_key import key_file_beside, key_required_message, resolve_audit_key
+    from bot.adapters.db.engine import is_sqlite
+    from bot.domain.errors import DomainError
+
+    secret = settings.audit_key.get_secret_value() if settings.audit_key else None
+    try:
+        key = resolve_audit_key(
+            key=secret,
+            key_file=settings.audit_key_file,
+            database_url=settings.database_url,
+            create=False,  # the doctor changes nothing
+        )
+    except DomainError as err:
+        return Finding("database", "audit key", False, err.message)
+    if key is not None:
+        return Finding("database", "audit key", True, "the audit log is signed with it")
+    if not is_sqlite(settings.database_url):
+        return Finding("database", "audit key", False, key_required_message())
+    beside = key_file_beside(settings.database_url)
+    where = f"in {beside}" if beside else "for the in-memory database"
+    return Finding("database", "audit key", None, f"made at first start {where}")
+
+
 async def _slack(settings: Settings) -> list[Finding]:
     if settings.slack_bot_token is None:
         return [
@@ -48,19 +74,20 @@ async def _slack(settings: Settings) -> list[Finding]:
 
     from bot.adapters.slack.client import make_web_client
     from bot.adapters.slack.scopes import bot_scopes
+    from bot.adapters.tls import outbound_ssl_context, untrusted_advice, untrusted_certificate
 
-    client = make_web_client(settings.slack_bot_token.get_secret_value(), settings.slack_api_url)
+    trust = outbound_ssl_context(settings.ca_bundles())
+    token = settings.slack_bot_token.get_secret_value()
+    client = make_web_client(token, settings.slack_api_url, ssl_context=trust)
     try:
         reply = await client.auth_test()
     except SlackApiError as err:
         code = err.response.get("error", "unknown") if err.response else "unknown"
         return [Finding("slack", "bot token", False, f"Slack refused the token ({code})")]
     except Exception as err:  # unreachable: the name of the failure, never the token
-        return [
-            Finding(
-                "slack", "bot token", False, f"Slack could not be reached ({type(err).__name__})"
-            )
-        ]
+        untrusted = untrusted_certificate(err)
+        why = untrusted_advice(untrusted) if untrusted else type(err).__name__
+        return [Finding("slack", "bot token", False, f"Slack could not be reached: {why}")]
     found = [
         Finding(
             "slack",

@@ -39,11 +39,14 @@ async def build_for_serving(
     if settings.slack_bot_token is not None:
         from bot.adapters.slack.chat import SlackChat
         from bot.adapters.slack.client import make_web_client
+        from bot.adapters.tls import outbound_ssl_context
         from bot.domain.directory import Role
 
         token = settings.slack_bot_token.get_secret_value()
+        trust = outbound_ssl_context(settings.ca_bundles())
         chairs = [(p.email, p.name) for p in directory.with_role(Role.CHAIR)]
-        chat = SlackChat(make_web_client(token, settings.slack_api_url), chairs=chairs)
+        client = make_web_client(token, settings.slack_api_url, ssl_context=trust)
+        chat = SlackChat(client, chairs=chairs)
     if not uses_graph(settings):
         calendar: CalendarPort = InMemoryCalendar()
         return await build(

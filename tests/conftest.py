@@ -31,6 +31,7 @@ from bot.domain.playbook import ChaseStepKind
 from bot.domain.requests import InformationRequest, ReturnKind
 from bot.domain.sensitivity import CaseSubject
 from bot.domain.stages import Stage, Track
+from tests.support.audit import TEST_AUDIT_CHAIN, TEST_AUDIT_KEY_TEXT
 
 POSTGRES_URL = os.environ.get("TEST_DATABASE_URL") or None
 BACKEND = "postgresql" if POSTGRES_URL else "sqlite"
@@ -131,7 +132,7 @@ async def engine(database_url: str) -> AsyncIterator[AsyncEngine]:
 @pytest.fixture
 def uow_factory(engine: AsyncEngine) -> Callable[[], SqlUnitOfWork]:
     sessions = session_factory(engine)
-    return lambda: SqlUnitOfWork(sessions)
+    return lambda: SqlUnitOfWork(sessions, TEST_AUDIT_CHAIN)
 
 
 @pytest.fixture
@@ -236,6 +237,14 @@ def make_case() -> Callable[..., Case]:
         return build_bare_case(ref, external_ref=external_ref)
 
     return make
+
+
+@pytest.fixture(autouse=True)
+def _audit_key_on_postgres(monkeypatch: pytest.MonkeyPatch) -> None:
+    """PostgreSQL has no generated audit key (SQLite keeps one beside its file): the settings
+    every test builds get the one the test unit of work signs with, as a deployment would."""
+    if POSTGRES_URL:
+        monkeypatch.setenv("AUDIT_KEY", TEST_AUDIT_KEY_TEXT)
 
 
 @pytest.fixture(autouse=True)

@@ -12,6 +12,7 @@ from slack_bolt.async_app import AsyncApp
 
 from bot.adapters.db.seen_events import SeenEvents
 from bot.adapters.slack.client import make_web_client
+from bot.adapters.tls import outbound_ssl_context
 from bot.bootstrap import Container
 from bot.logging import get_logger
 from handlers.slack import commands, interactions
@@ -55,7 +56,11 @@ def slack_surface(container: Container) -> SlackSurface | None:
     if not socket_mode and settings.slack_signing_secret is None:
         return None
     token = settings.slack_bot_token.get_secret_value()
-    client = make_web_client(token, settings.slack_api_url)
+    client = make_web_client(
+        token,
+        settings.slack_api_url,
+        ssl_context=outbound_ssl_context(settings.ca_bundles()),  # Socket Mode's too
+    )
     identity = BotIdentity(client, token)
     secret = settings.slack_signing_secret
     app = AsyncApp(

@@ -16,6 +16,7 @@ from bot.directories import load_directory
 from bot.services.context import ServiceContext
 from bot.services.facade import Services
 from schedules.runner import run_at_once
+from tests.support.audit import TEST_AUDIT_CHAIN
 
 MESSAGES = frozenset({"dm", "email", "channel"})
 
@@ -29,7 +30,7 @@ class SqlWorld:
         self.transcript = Transcript()
         self.clock = clock
         self.ctx = ServiceContext(
-            uow=lambda: SqlUnitOfWork(sessions),
+            uow=lambda: SqlUnitOfWork(sessions, TEST_AUDIT_CHAIN),
             chat=ConsoleChat(directory, self.transcript),
             calendar=InMemoryCalendar(),
             mail=ConsoleMail(directory, self.transcript),
@@ -48,7 +49,7 @@ class SqlWorld:
         sessions = session_factory(other.engine)
         other.transcript = self.transcript
         other.ctx = replace(
-            self.ctx, uow=lambda: SqlUnitOfWork(sessions)
+            self.ctx, uow=lambda: SqlUnitOfWork(sessions, TEST_AUDIT_CHAIN)
         )  # same chat, mail, calendar
         other.services = Services(other.ctx)
         return other

@@ -13,11 +13,12 @@ from sqlalchemy import select, text
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from bot.adapters.db.audit_repository import GENESIS, AuditVerification, verify
-from bot.adapters.db.audit_verify import verify_database
+from bot.adapters.db.audit_repository import GENESIS
+from bot.adapters.db.audit_verify import AuditVerification, verify, verify_database
 from bot.adapters.db.errors import SchemaOutOfDate
 from bot.adapters.db.models import AuditRow
 from bot.adapters.db.uow import SqlUnitOfWork
+from tests.support.audit import TEST_AUDIT_KEY
 
 UowFactory = Callable[[], SqlUnitOfWork]
 AT = datetime(2027, 1, 4, 9, 0, 0, 123456, tzinfo=UTC)
@@ -38,7 +39,7 @@ async def _append(uow_factory: UowFactory, n: int, *, start: int = 0) -> None:
 
 async def _verify(uow_factory: UowFactory) -> AuditVerification:
     async with uow_factory() as uow:
-        return await verify(uow.session)
+        return await verify(uow.session, TEST_AUDIT_KEY)
 
 
 async def test_appended_rows_form_a_chain_that_verifies(
@@ -57,7 +58,7 @@ async def test_appended_rows_form_a_chain_that_verifies(
 
     async with uow_factory() as uow:
         rows = (await uow.session.scalars(select(AuditRow).order_by(AuditRow.seq))).all()
-        result = await verify(uow.session)
+        result = await verify(uow.session, TEST_AUDIT_KEY)
 
     assert [r.seq for r in rows] == [1, 2, 3, 4]
     assert rows[0].prev_hash == GENESIS
@@ -66,13 +67,12 @@ async def test_appended_rows_form_a_chain_that_verifies(
     assert rows[3].at == datetime(2027, 1, 4, 10, 0, tzinfo=UTC) and rows[3].at.tzinfo is UTC
     assert (result.ok, result.checked, result.broken_seq) == (True, 4, None)
     assert result.last_hash == rows[3].hash
-    checked = await verify_database(database_url)
-    assert checked.ok and checked.message.startswith("Audit log intact: 4 rows verified")
+    checked = await verify_database(database_url, TEST_AUDIT_KEY)
+    assert checked.ok and checked.message.startswith("Audit log intact: 4 rows verified;")
 
 
 async def test_an_empty_log_verifies(uow_factory: UowFactory) -> None:
-    async with uow_factory() as uow:
-        result = await verify(uow.session)
+    result = await _verify(uow_factory)
     assert (result.ok, result.checked) == (True, 0)
 
 

@@ -13,6 +13,7 @@ from bot.adapters.db.engine import make_engine, session_factory
 from bot.adapters.db.uow import SqlUnitOfWork
 from bot.domain.cases import Case
 from bot.domain.errors import NotFound
+from tests.support.audit import TEST_AUDIT_CHAIN
 
 NOW = datetime(2027, 1, 4, 10, 0, tzinfo=UTC)
 TWO_MINUTES = timedelta(minutes=2)
@@ -78,7 +79,7 @@ async def test_two_processes_claiming_at_the_same_moment_get_one_claim(
         factories = [session_factory(e) for e in engines]
         claims = await asyncio.gather(
             *(
-                claim(lambda f=f: SqlUnitOfWork(f), f"process-{n}", NOW)  # type: ignore[misc]
+                claim(lambda f=f: SqlUnitOfWork(f, TEST_AUDIT_CHAIN), f"process-{n}", NOW)  # type: ignore[misc]
                 for n, f in enumerate(factories)
             )
         )

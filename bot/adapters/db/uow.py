@@ -6,7 +6,7 @@ from types import TracebackType
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from bot.adapters.db.audit_repository import SqlAuditLog
+from bot.adapters.db.audit_repository import AuditChain, SqlAuditLog
 from bot.adapters.db.booking_repository import SqlBookingClaims
 from bot.adapters.db.case_repository import SqlCaseRepository
 from bot.adapters.db.mail_threads import SqlMailThreads
@@ -14,7 +14,7 @@ from bot.adapters.db.outbox_repository import SqlOutbox
 
 
 class SqlUnitOfWork:
-    """`async with SqlUnitOfWork(sessions) as uow: ...; await uow.commit()`.
+    """`async with SqlUnitOfWork(sessions, chain) as uow: ...; await uow.commit()`.
 
     Repositories exist from `__aenter__` to `__aexit__`; leaving the block rolls back whatever
     was not committed and returns the connection to the pool."""
@@ -26,14 +26,15 @@ class SqlUnitOfWork:
     booking_claims: SqlBookingClaims
     session: AsyncSession
 
-    def __init__(self, sessions: async_sessionmaker[AsyncSession]) -> None:
+    def __init__(self, sessions: async_sessionmaker[AsyncSession], chain: AuditChain) -> None:
         self._sessions = sessions
+        self._chain = chain  # how audit rows are signed
 
     async def __aenter__(self) -> SqlUnitOfWork:
         self.session = self._sessions()
         self.cases = SqlCaseRepository(self.session)
         self.outbox = SqlOutbox(self.session)
-        self.audit = SqlAuditLog(self.session)
+        self.audit = SqlAuditLog(self.session, self._chain)
         self.mail_threads = SqlMailThreads(self.session)
         self.booking_claims = SqlBookingClaims(self.session)
         return self

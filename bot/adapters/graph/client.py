@@ -11,11 +11,13 @@ sends a positive one and backing off otherwise, at most `RetryPolicy.retries` ti
 
 from __future__ import annotations
 
+import ssl
 import time
 from collections.abc import Awaitable
 from dataclasses import dataclass
 from typing import Any, TypeVar
 from urllib.parse import urlsplit
+from urllib.request import getproxies, proxy_bypass
 
 import httpx
 from azure.core.credentials_async import AsyncTokenCredential
@@ -38,6 +40,7 @@ from msgraph_core import GraphClientFactory  # type: ignore[import-untyped]
 from msgraph_core.middleware import GraphTelemetryHandler  # type: ignore[import-untyped]
 
 from bot.adapters.graph.errors import GraphUnavailable, clean_code, refusal, token_refused
+from bot.adapters.tls import untrusted_advice, untrusted_certificate
 from bot.config import Settings
 from bot.domain.errors import InvalidInput
 from bot.logging import get_logger
@@ -93,18 +96,22 @@ class GraphConnection:
             await self.credential.close()
 
 
-def client_secret_credential(settings: Settings, **transport: Any) -> AsyncTokenCredential:
+def client_secret_credential(
+    settings: Settings, *, ssl_context: ssl.SSLContext | None = None, **transport: Any
+) -> AsyncTokenCredential:
     """azure-identity's async ClientSecretCredential from GRAPH_TENANT_ID, GRAPH_CLIENT_ID,
-    GRAPH_CLIENT_SECRET and GRAPH_AUTHORITY_HOST; GRAPH_CA_BUNDLE (or `transport`'s
-    `connection_verify`) is the CA trusted for the authority."""
+    GRAPH_CLIENT_SECRET and GRAPH_AUTHORITY_HOST; `ssl_context` (CA_BUNDLE's) is what the
+    token request trusts, unless `transport` says otherwise (`connection_verify`)."""
     from azure.identity.aio import ClientSecretCredential
+
+    from bot.adapters.graph.trust import TrustingTransport
 
     secret = settings.graph_client_secret
     if not (settings.graph_tenant_id and settings.graph_client_id and secret):
         raise InvalidInput("GRAPH_TENANT_ID, GRAPH_CLIENT_ID and GRAPH_CLIENT_SECRET are needed.")
     options = dict(transport)
-    if settings.graph_ca_bundle is not None and "connection_verify" not in options:
-        options["connection_verify"] = str(settings.graph_ca_bundle)
+    if ssl_context is not None and not {"connection_verify", "transport"} & set(options):
+        options["transport"] = TrustingTransport(ssl_context)
     if settings.graph_authority_host:
         authority = authority_url(settings.graph_authority_host)
         options["authority"] = authority
@@ -137,7 +144,10 @@ def connect(
     retry: RetryPolicy | None = None,
     timeout: float = 30.0,
     owns_credential: bool = False,
+    ssl_context: ssl.SSLContext | None = None,
 ) -> GraphConnection:
+    """`ssl_context` is what Graph's certificate must be trusted by (CA_BUNDLE's); None is
+    httpx's default (the public CAs)."""
     policy = retry or RetryPolicy()
     base = base_url.strip().rstrip("/")
     parts = urlsplit(base)
@@ -151,7 +161,9 @@ def connect(
         raise InvalidInput(f"GRAPH_BASE_URL must be an https URL, not '{base_url}'.")
     scope = f"https://{host}/.default" if host in _SOVEREIGN_GRAPH else GRAPH_SCOPE
     auth = AzureIdentityAuthenticationProvider(credential, scopes=[scope], allowed_hosts=[host])
-    transport = httpx.AsyncHTTPTransport(http2=True)
+    transport = httpx.AsyncHTTPTransport(
+        http2=True, verify=ssl_context or True, proxy=_proxy_for(host)
+    )
     http = httpx.AsyncClient(timeout=httpx.Timeout(timeout, connect=10.0), transport=transport)
     option = RetryHandlerOption(delay=policy.base_delay, max_retries=policy.retries)
     # kiota's own pipeline (redirects, retries, headers ...), the retry cap set, and the
@@ -199,12 +211,25 @@ async def call(
         log.warning("graph_call", what=what, outcome="token_refused", ms=_ms(started))
         raise token_refused(str(err.message or "")) from None
     except (ServiceRequestError, ServiceResponseError) as err:  # azure-core: the token
+        untrusted = untrusted_certificate(err)
+        if untrusted is not None:
+            log.warning("graph_call", what=what, outcome="entra_untrusted", ms=_ms(started))
+            raise GraphUnavailable(
+                f"Microsoft Entra ID could not be reached for a token for {what}:"
+                f" {untrusted_advice(untrusted)}."
+            ) from None
         log.warning("graph_call", what=what, outcome="entra_unreachable", ms=_ms(started))
         raise GraphUnavailable(
             f"Microsoft Entra ID could not be reached for a token for {what}"
             f" ({type(err).__name__}); it will be tried again later."
         ) from None
     except httpx.TransportError as err:
+        untrusted = untrusted_certificate(err)
+        if untrusted is not None:
+            log.warning("graph_call", what=what, outcome="untrusted", ms=_ms(started))
+            raise GraphUnavailable(
+                f"Microsoft Graph could not be reached for {what}: {untrusted_advice(untrusted)}."
+            ) from None
         log.warning("graph_call", what=what, outcome="unreachable", ms=_ms(started))
         raise GraphUnavailable(
             f"Microsoft Graph could not be reached for {what} ({type(err).__name__});"
@@ -224,6 +249,13 @@ async def call(
         ) from None
     log.info("graph_call", what=what, outcome="ok", ms=_ms(started))
     return result
+
+
+def _proxy_for(host: str) -> str | None:
+    """HTTPS_PROXY, unless NO_PROXY exempts Graph's host. httpx reads them only for a
+    transport it makes itself, and this one is ours (to be closed: see GraphConnection)."""
+    proxy = getproxies().get("https")
+    return None if proxy is None or proxy_bypass(host) else proxy
 
 
 def _code(err: APIError) -> str:

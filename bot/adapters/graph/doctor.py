@@ -40,6 +40,7 @@ from bot.adapters.graph.client import (
 from bot.adapters.graph.errors import GraphNotAuthorised, token_refused
 from bot.adapters.graph.factory import missing_settings
 from bot.adapters.graph.mail import GraphMail
+from bot.adapters.tls import outbound_ssl_context, untrusted_advice, untrusted_certificate
 from bot.config import Settings
 from bot.domain.errors import DomainError, InvalidInput
 
@@ -66,14 +67,16 @@ async def check(
         return [Check("configuration", False, f"set {', '.join(missing)}")]
     assert settings.graph_mailbox is not None
     try:
+        trust = outbound_ssl_context(settings.ca_bundles())
         conn = connect(
-            credential or client_secret_credential(settings),
+            credential or client_secret_credential(settings, ssl_context=trust, retry_total=1),
             mailbox=settings.graph_mailbox,
             base_url=settings.graph_base_url,
             retry=retry or RetryPolicy(retries=1, base_delay=0.5, backoff_max=2.0),
             owns_credential=credential is None,
+            ssl_context=trust,
         )
-    except InvalidInput as err:  # GRAPH_BASE_URL or GRAPH_AUTHORITY_HOST cannot work
+    except InvalidInput as err:  # GRAPH_BASE_URL, GRAPH_AUTHORITY_HOST or CA_BUNDLE cannot work
         return [Check("configuration", False, err.message)]
     checks = [Check("configuration", True, f"mailbox {conn.mailbox}")]
     try:
@@ -92,8 +95,9 @@ async def _token(conn: GraphConnection) -> tuple[Check, frozenset[str] | None]:
     except ClientAuthenticationError as err:
         return Check("token", False, token_refused(str(err.message or "")).message), None
     except (ServiceRequestError, ServiceResponseError) as err:
-        why = type(err).__name__
-        return Check("token", False, f"Microsoft Entra ID could not be reached ({why})."), None
+        untrusted = untrusted_certificate(err)
+        why = untrusted_advice(untrusted) if untrusted else type(err).__name__
+        return Check("token", False, f"Microsoft Entra ID could not be reached: {why}."), None
     roles = _roles(token.token)
     granted = "not readable from the token"
     if roles is not None:

@@ -43,13 +43,16 @@ def graph_ports(
     from bot.adapters.graph.calendar import GraphCalendar
     from bot.adapters.graph.client import client_secret_credential, connect
     from bot.adapters.graph.mail import GraphMail
+    from bot.adapters.tls import outbound_ssl_context
 
     assert settings.graph_mailbox is not None
+    trust = outbound_ssl_context(settings.ca_bundles())  # CA_BUNDLE, for Graph and Entra ID
     connection = connect(
-        credential or client_secret_credential(settings),
+        credential or client_secret_credential(settings, ssl_context=trust),
         mailbox=settings.graph_mailbox,
         base_url=settings.graph_base_url,
         retry=retry,
         owns_credential=credential is None,
+        ssl_context=trust,
     )
     return GraphCalendar(connection), GraphMail(connection)

@@ -8,6 +8,7 @@ is tried at most `1 + retries` times whatever mix of failures it meets.
 
 from __future__ import annotations
 
+import ssl
 import time
 from collections.abc import Awaitable, Container
 from typing import Any
@@ -22,6 +23,9 @@ from slack_sdk.http_retry.builtin_async_handlers import (
 )
 from slack_sdk.http_retry.handler import default_interval_calculator
 from slack_sdk.http_retry.interval_calculator import RetryIntervalCalculator
+from slack_sdk.http_retry.request import HttpRequest
+from slack_sdk.http_retry.response import HttpResponse
+from slack_sdk.http_retry.state import RetryState
 from slack_sdk.web.async_client import AsyncWebClient
 from slack_sdk.web.async_slack_response import AsyncSlackResponse
 
@@ -34,6 +38,25 @@ Reply = dict[str, Any]
 log = get_logger(__name__)
 
 
+class _ConnectionRetry(AsyncConnectionErrorRetryHandler):
+    """slack_sdk's connection retries, minus an untrusted certificate: aiohttp reports it as a
+    connection error, and it does not heal by waiting."""
+
+    async def _can_retry_async(
+        self,
+        *,
+        state: RetryState,
+        request: HttpRequest,
+        response: HttpResponse | None = None,
+        error: Exception | None = None,
+    ) -> bool:
+        if isinstance(error, ssl.SSLCertVerificationError):
+            return False
+        return await super()._can_retry_async(
+            state=state, request=request, response=response, error=error
+        )
+
+
 def make_web_client(
     token: str | None,
     base_url: str | None = None,
@@ -41,20 +64,25 @@ def make_web_client(
     retries: int = 3,
     retry_interval: RetryIntervalCalculator | None = None,
     timeout: int = 30,
+    ssl_context: ssl.SSLContext | None = None,
 ) -> AsyncWebClient:
     """A client for the bot token (None: one that is given its token per call, as bolt's is).
     `retry_interval` paces 5xx and connection retries (slack_sdk's
     backoff, 0.5 s doubling plus up to 1 s of jitter, unless given); a 429 always waits for
-    Slack's `Retry-After` (plus up to 1 s of jitter, slack_sdk's choice)."""
+    Slack's `Retry-After` (plus up to 1 s of jitter, slack_sdk's choice). `ssl_context` is what
+    Slack's certificate must be trusted by (CA_BUNDLE's; Socket Mode's websocket uses it too);
+    None is aiohttp's default."""
     interval = retry_interval or default_interval_calculator
     handlers: list[AsyncRetryHandler] = [
         AsyncRateLimitErrorRetryHandler(max_retry_count=retries),
         AsyncServerErrorRetryHandler(max_retry_count=retries, interval_calculator=interval),
-        AsyncConnectionErrorRetryHandler(max_retry_count=retries, interval_calculator=interval),
+        _ConnectionRetry(max_retry_count=retries, interval_calculator=interval),
     ]
     # slack_sdk joins base_url and the method name by plain concatenation: the slash matters.
     url = (base_url or SLACK_API_URL).rstrip("/") + "/"
-    return AsyncWebClient(token=token, base_url=url, retry_handlers=handlers, timeout=timeout)
+    return AsyncWebClient(
+        token=token, base_url=url, retry_handlers=handlers, timeout=timeout, ssl=ssl_context
+    )
 
 
 def error_code(response: AsyncSlackResponse) -> str:
