@@ -5,6 +5,8 @@ stdlib handler whose formatter runs two processors over every value before rende
 `mask_secrets` (by key name, by type, by shape) and `redact_personal_data` (the sensitivity
 guard, with the names and dates of birth of every registered case). Values that are not plain
 data are rendered to text first, so nothing reaches the renderer's own `repr` unredacted.
+Libraries' lines lose their bodies and header dumps first (bot/library_logs.py). A line that
+cannot be formatted becomes a fixed line: logging never takes the process down.
 """
 
 from __future__ import annotations
