@@ -4,15 +4,17 @@ is withheld.
 The HTTP and chat SDKs print whole request and response bodies and headers (bolt logs a
 rejected Slack request's body, people's message text included, at INFO; slack_sdk every API
 call's body at DEBUG; azure-core a multi-line header dump at INFO). Their levels are held at
-a floor however low the bot's own goes, and, for anyone who lowers them anyway, their lines
-keep only what comes before a body, a header dump or a payload, and no traceback below
-WARNING. Every line is then masked and redacted like the bot's own (bot/logging.py).
+a floor however low the bot's own goes (by the handler too: bolt gives each logger it makes
+the root's level, under the floor), and what they log at or above it keeps only what comes
+before a body, a header dump or a payload, and no traceback below WARNING. Every line is
+then masked and redacted like the bot's own (bot/logging.py).
 """
 
 from __future__ import annotations
 
 import logging
 import re
+from functools import lru_cache
 
 from structlog.typing import EventDict, WrappedLogger
 
@@ -53,6 +55,23 @@ def quiet_libraries(level: int) -> None:
     """Hold each library's logger at its floor, or at `level` when that is higher."""
     for name, floor in FLOORS.items():
         logging.getLogger(name).setLevel(max(level, floor))
+
+
+@lru_cache(maxsize=1024)  # logger names are few and fixed
+def floor_of(logger_name: str) -> int:
+    """The lowest level a line from this logger may have; NOTSET for the bot's own."""
+    for library, floor in FLOORS.items():
+        if logger_name == library or logger_name.startswith(f"{library}."):
+            return floor
+    return logging.NOTSET
+
+
+class AtOrAboveFloor(logging.Filter):
+    """Handler filter: a library's line below its floor is dropped, whatever its logger's
+    own level says (bolt sets its loggers' levels itself; someone may lower one)."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return record.levelno >= floor_of(record.name)
 
 
 def _speaks_http(logger_name: str) -> bool:

@@ -26,7 +26,7 @@ from pydantic import SecretBytes, SecretStr
 from structlog.typing import EventDict, FilteringBoundLogger, Processor, WrappedLogger
 
 from bot.domain.sensitivity import CaseSubject, SensitivityGuard
-from bot.library_logs import quiet_libraries, withhold_payloads
+from bot.library_logs import AtOrAboveFloor, quiet_libraries, withhold_payloads
 
 SECRET = "[secret]"
 # Slack's `authorizations` is a list of workspace ids, not a credential.
@@ -218,6 +218,7 @@ def configure_logging(
         cache_logger_on_first_use=False,  # a later configure_logging (tests) must take effect
     )
     handler = _SafeHandler(stream or sys.stderr)
+    handler.addFilter(AtOrAboveFloor())
     handler.setFormatter(
         _SafeFormatter(
             foreign_pre_chain=before,

@@ -155,22 +155,25 @@ def test_bolts_rejected_signature_line_keeps_no_body(output: io.StringIO) -> Non
     )
 
 
-def test_slack_sdk_bodies_are_withheld_even_when_someone_lowers_its_level(
+def test_a_library_line_below_its_floor_is_dropped_even_when_its_logger_is_lowered(
     output: io.StringIO,
 ) -> None:
     sdk = logging.getLogger("slack_sdk.web.async_client")
-    sdk.debug(
-        "Sending a request - url: POST https://slack.com/api/chat.postMessage, "
-        "params: {}, json: {'text': 'Jamie was seen'}, headers: {}"
-    )
-    assert output.getvalue() == ""  # held at INFO
-    logging.getLogger("slack_sdk").setLevel(logging.DEBUG)
-    sdk.debug(
-        "Received the following response - status: 200, headers: {'x': 'y'},"
-        " body: {'ok': True, 'message': {'text': 'Jamie was seen'}}"
+    sdk.setLevel(logging.DEBUG)  # as bolt does to each logger it makes, or someone debugging
+    try:
+        sdk.debug("Sending a request - json: {'text': 'Jamie was seen'}, headers: {}")
+    finally:
+        sdk.setLevel(logging.NOTSET)
+    assert output.getvalue() == ""
+
+
+def test_a_library_line_at_its_floor_keeps_no_body(output: io.StringIO) -> None:
+    logging.getLogger("slack_sdk.web.async_client").warning(
+        "Received the following response - status: 500, headers: {'x': 'y'},"
+        " body: {'ok': False, 'message': {'text': 'Jamie was seen'}}"
     )
     [line] = lines(output)
-    assert line["event"] == "Received the following response - status: 200, headers: [withheld]"
+    assert line["event"] == "Received the following response - status: 500, headers: [withheld]"
 
 
 def azure_request_logged() -> None:
@@ -183,29 +186,28 @@ def azure_request_logged() -> None:
     HttpLoggingPolicy().on_request(PipelineRequest(request, PipelineContext(None)))
 
 
-def test_azures_header_dumps_are_not_logged_at_debug(output: io.StringIO) -> None:
+@pytest.mark.parametrize("policy_level", [logging.NOTSET, logging.DEBUG])
+def test_azures_header_dumps_are_not_logged_at_debug(
+    output: io.StringIO, policy_level: int
+) -> None:
+    logging.getLogger("azure.core.pipeline.policies.http_logging_policy").setLevel(policy_level)
     azure_request_logged()
     assert output.getvalue() == ""
 
 
-def test_azures_header_dump_keeps_one_line_when_someone_lowers_its_level(
-    output: io.StringIO,
-) -> None:
-    logging.getLogger("azure.core.pipeline.policies.http_logging_policy").setLevel(logging.DEBUG)
-    azure_request_logged()
-    [line] = lines(output)
-    assert line["event"] == (
-        "Request URL: 'https://login.example.org/tenant/oauth2/v2.0/token' [withheld]"
+def test_a_library_line_of_several_lines_keeps_its_first(output: io.StringIO) -> None:
+    logging.getLogger("azure.core.pipeline.policies.http_logging_policy").warning(
+        "Request URL: 'https://login.example.org/token'\nRequest headers:\n    'Cookie': 'x'"
     )
+    [line] = lines(output)
+    assert line["event"] == "Request URL: 'https://login.example.org/token' [withheld]"
 
 
 def test_a_library_traceback_below_warning_keeps_only_the_exception(output: io.StringIO) -> None:
-    identity = logging.getLogger("azure.identity")
-    identity.setLevel(logging.DEBUG)
     try:
         raise ValueError("token request failed: client_secret=fictional-secret-2")
     except ValueError:
-        identity.debug("ClientSecretCredential.get_token failed", exc_info=True)
+        logging.getLogger("slack_sdk.web").info("Going to retry the same request", exc_info=True)
     [line] = lines(output)
     assert line["exception"] == "ValueError: token request failed: client_secret=[secret]"
     assert "fictional-secret-2" not in output.getvalue()

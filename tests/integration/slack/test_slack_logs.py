@@ -51,13 +51,13 @@ async def test_a_request_with_a_bad_signature_is_logged_without_its_body(
         assert leaked not in logged
 
 
-async def test_the_web_api_client_prints_no_message_text_even_at_debug(
+async def test_the_web_api_client_prints_no_message_text_even_set_to_debug(
     slack_api: SlackApiFake, chat: SlackChat, debug_log: io.StringIO
 ) -> None:
     slack_api.add_user("spoc.police@example.org")
     logging.getLogger("slack_sdk").setLevel(logging.DEBUG)  # someone chasing a Slack problem
     await chat.direct_message(to="spoc.police@example.org", text=WORDS)
     logged = debug_log.getvalue()
-    assert "Sending a request" in logged and "Received the following response" in logged
+    assert "Sending a request" not in logged  # slack_sdk's DEBUG lines stay below its floor
     for leaked in ("Jamie", "Fictitious", "bruises", "xoxb-"):
         assert leaked not in logged
