@@ -11,6 +11,8 @@ import unicodedata
 from urllib.parse import quote
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from bot.domain.sensitivity import CaseSubject, Kind, SensitivityGuard
 
@@ -159,3 +161,18 @@ def test_names_sharing_ever_longer_prefixes_build_a_shallow_pattern() -> None:
     nested = " ".join("b" * n for n in range(3, 120))
     guard = SensitivityGuard(CaseSubject((nested,)))
     assert guard.redact(f"x {'b' * 50} y") == "x [name] y"
+
+
+PIECES = st.sampled_from(
+    [
+        *("Zoë", "ZOE\u0308", "Zo\\u00eb", "Zo\\\\u00eb", "Zo%C3%AB", "Łucja", "\\u0141ucja"),
+        *("\u200b", "\u202e", "\\u200b", "\\n", "\\", "%", "\\u", "-", " ", "ts=", "1767225601"),
+        *("KENT-RR-2026-001", "Kent", "a", "0x7f", "\ud842", "\\ud842\\udfb7"),
+    ]
+)
+
+
+@given(st.lists(st.one_of(PIECES, st.text(max_size=6)), max_size=10).map("".join))
+def test_redacted_text_in_any_spelling_has_nothing_left_to_find(text: str) -> None:
+    guard = SensitivityGuard(CaseSubject(("Zoë Brontë", "Łucja", "Kent")))
+    assert guard.findings(guard.redact(text)) == []
