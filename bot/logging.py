@@ -5,16 +5,20 @@ stdlib handler whose formatter runs two processors over every value before rende
 `mask_secrets` (by key name, by type, by shape) and `redact_personal_data` (the sensitivity
 guard, with the names and dates of birth of every registered case). Values that are not plain
 data are rendered to text first, so nothing reaches the renderer's own `repr` unredacted.
+Libraries' lines lose their bodies and header dumps first (bot/library_logs.py). A line that
+cannot be formatted becomes a fixed line: logging never takes the process down.
 """
 
 from __future__ import annotations
 
+import contextlib
+import json as pyjson
 import logging
 import re
 import sys
 import threading
 from collections.abc import Callable, Mapping
-from datetime import date
+from datetime import UTC, date, datetime
 from typing import Any, TextIO, cast
 
 import structlog
@@ -22,21 +26,28 @@ from pydantic import SecretBytes, SecretStr
 from structlog.typing import EventDict, FilteringBoundLogger, Processor, WrappedLogger
 
 from bot.domain.sensitivity import CaseSubject, SensitivityGuard
+from bot.library_logs import AtOrAboveFloor, quiet_libraries, withhold_payloads
 
 SECRET = "[secret]"
-_SECRET_WORDS = r"token|secret|passw(?:or)?d|authorization|api[_-]?key|cookie|credential"
+# Slack's `authorizations` is a list of workspace ids, not a credential.
+_SECRET_WORDS = (
+    r"token|secret|passw(?:or)?d|authori[sz]ation(?!s)|api[_-]?key|cookie|credential|signature"
+)
 _SECRET_KEY = re.compile(_SECRET_WORDS, re.IGNORECASE)
 # In free text: `key=value` / `"key": "value"` pairs (a token request body, a header dump),
 # Slack tokens, JWTs (Graph access tokens), bearer credentials and passwords in URLs.
 # Quantifiers are bounded so a hostile string cannot make a log call slow.
 _SECRET_TEXT = re.compile(
     rf"(?i:(?P<key>\b[\w-]{{0,40}}(?:{_SECRET_WORDS})[\w-]{{0,40}}[\"']?\s{{0,3}}[=:]\s{{0,3}}"
-    r"[\"']?)(?:bearer\s+|basic\s+)?[^\s&\"',;]+)"
+    r"[\"']?)(?!\[?\{)(?:bearer\s+|basic\s+)?[^\s&\"',;]+)"  # a structure: its own keys say
     r"|\bxox[a-z]-[\w-]+|\bxapp-[\w-]+|\beyJ[\w-]+\.[\w-]+\.[\w-]*"
     r"|(?i:\bbearer\s+)[\w.~+/=-]+"
     r"|(?P<scheme>://[^/\s:@]{1,100}:)[^@\s/]+@"
 )
 _REPR_DATE = re.compile(r"datetime\.date(?:time)?\((\d{4}), (\d{1,2}), (\d{1,2})(?:, [^)]*)?\)")
+# A timestamp under its own key (a Slack `ts`, a token's `exp`) is a time, not an NHS number.
+_TIME_KEY = re.compile(r"(?i)(?:^|[_-])(?:ts|timestamp|time|epoch|exp|iat|nbf|expires_(?:on|at))$")
+_TIME_VALUE = re.compile(r"\d{9,11}(?:\.\d{1,6})?")
 _META = frozenset({"_record", "_from_structlog"})  # ProcessorFormatter's own, not log data
 _MAX_DEPTH = 4
 
@@ -113,13 +124,19 @@ def _walk(value: Any, text: Callable[[str], str], depth: int = 0) -> Any:
     if isinstance(value, bytes):
         return text(value.decode("utf-8", "replace"))
     if depth < _MAX_DEPTH and isinstance(value, Mapping):
-        return {
-            text(str(k)): SECRET if _SECRET_KEY.search(str(k)) else _walk(v, text, depth + 1)
-            for k, v in value.items()
-        }
+        return {text(str(k)): _keyed(str(k), v, text, depth + 1) for k, v in value.items()}
     if depth < _MAX_DEPTH and isinstance(value, list | tuple | set | frozenset):
         return [_walk(v, text, depth + 1) for v in value]
     return text(_REPR_DATE.sub(r"\1-\2-\3", repr(value)))  # "2015-3-3" is still found
+
+
+def _keyed(key: str, value: Any, text: Callable[[str], str], depth: int = 0) -> Any:
+    """`value` as `_walk` gives it, knowing its key: a secret's name masks it whole."""
+    if _SECRET_KEY.search(key):
+        return SECRET
+    if _TIME_KEY.search(key) and _TIME_VALUE.fullmatch(str(value)):
+        return value
+    return _walk(value, text, depth)
 
 
 def _mask(text: str) -> str:
@@ -136,7 +153,7 @@ def _mask(text: str) -> str:
 def _process(event_dict: EventDict, text: Callable[[str], str]) -> EventDict:
     for key, value in event_dict.items():
         if key not in _META:
-            event_dict[key] = SECRET if _SECRET_KEY.search(key) else _walk(value, text)
+            event_dict[key] = _keyed(key, value, text)
     return event_dict
 
 
@@ -149,6 +166,34 @@ def redact_personal_data(_logger: WrappedLogger, _method: str, event_dict: Event
     """Processor: names held on any registered case, NHS numbers, dates of birth and
     postcodes in any string value -> [name], [nhs-number], [date-of-birth], [postcode]."""
     return _process(event_dict, REGISTRY.guard.redact)  # one guard for the whole line
+
+
+class _SafeFormatter(structlog.stdlib.ProcessorFormatter):
+    """A line that cannot be formatted (an object whose repr fails, a bug in a processor)
+    becomes a fixed line naming the logger and the failure: never the raw record, which
+    would carry what redaction was for, and never an exception into the caller."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        try:
+            return super().format(record)
+        except Exception as err:  # RecursionError included: nothing gets out
+            fallback = {
+                "timestamp": datetime.now(UTC).isoformat(),
+                "event": "log_line_withheld",
+                "level": record.levelname.lower(),
+                "logger": record.name,
+                "reason": f"the line could not be made safe ({type(err).__name__})",
+            }
+            return pyjson.dumps(fallback)
+
+
+class _SafeHandler(logging.StreamHandler):  # type: ignore[type-arg]
+    """logging's own error report prints the record's message and arguments; this one
+    says only that a line was lost."""
+
+    def handleError(self, record: logging.LogRecord) -> None:
+        with contextlib.suppress(Exception):  # the stream itself is gone: nothing to tell
+            self.stream.write(f'{{"event": "log_line_lost", "logger": "{record.name}"}}\n')
 
 
 def configure_logging(
@@ -172,11 +217,13 @@ def configure_logging(
         wrapper_class=structlog.make_filtering_bound_logger(numeric),
         cache_logger_on_first_use=False,  # a later configure_logging (tests) must take effect
     )
-    handler = logging.StreamHandler(stream or sys.stderr)
+    handler = _SafeHandler(stream or sys.stderr)
+    handler.addFilter(AtOrAboveFloor())
     handler.setFormatter(
-        structlog.stdlib.ProcessorFormatter(
+        _SafeFormatter(
             foreign_pre_chain=before,
             processors=[
+                withhold_payloads,  # reads the record: before its meta is removed
                 structlog.stdlib.ProcessorFormatter.remove_processors_meta,
                 mask_secrets,
                 redact_personal_data,
@@ -189,6 +236,7 @@ def configure_logging(
     root = logging.getLogger()
     root.handlers[:] = [handler]  # no other root handler writes an unredacted line
     root.setLevel(numeric)
+    quiet_libraries(numeric)
 
 
 def get_logger(name: str) -> FilteringBoundLogger:

@@ -9,7 +9,6 @@ one scheduler per database is enforced by a lease (`bot/adapters/db/scheduler_le
 from __future__ import annotations
 
 import asyncio
-import logging
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -120,8 +119,6 @@ class Ticker:
         self._lease = lease
         self._limit = limit
         self._performers = performers
-        # APScheduler says "Running job ..." at INFO on every tick; our line has the counts.
-        logging.getLogger("apscheduler").setLevel(logging.WARNING)
         self._scheduler = AsyncIOScheduler(timezone=UTC)
         self._busy = asyncio.Lock()
         self._rung = False  # work was queued while a tick ran: tick again straight after

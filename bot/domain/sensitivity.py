@@ -8,14 +8,14 @@ front of everyone who can see a calendar.
 from __future__ import annotations
 
 import re
-import unicodedata
 from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
 from functools import lru_cache
-from typing import Any, Literal
+from typing import Literal
 
 from bot.domain.errors import PersonalDataRefused
+from bot.domain.folding import fold
 
 Where = Literal[
     "channel name", "channel topic", "calendar subject", "email subject", "log line", "message"
@@ -113,69 +113,78 @@ def _date_parts(m: re.Match[str]) -> tuple[int, int, int, bool]:
     return int(day), int(month), int(year), len(year) == 2
 
 
-class _FoldTable(dict[int, str]):
-    """str.translate table filled on first sight of each character: NFKD's base character,
-    casefolded, curly apostrophes made straight; always one character for one."""
-
-    def __missing__(self, code: int) -> str:
-        folded = unicodedata.normalize("NFKD", chr(code))[:1].casefold()[:1] or chr(code)
-        self[code] = "'" if folded in "\u2019\u2018`\u00b4\u02bc" else folded
-        return self[code]
-
-
-_FOLD = _FoldTable()
-_SEP = r"[\s\-_.]*"  # between the parts of a full name: "jamie fictitious", "jamie-fictitious"
-
-
-def _fold(text: str) -> str:
-    """Case-, accent- and apostrophe-insensitive form with every character where it was; all
-    patterns run over it, so none needs IGNORECASE (which costs a third more per scan)."""
-    if text.isascii():
-        return text.lower().replace("`", "'")
-    return text.translate(_FOLD)
+_SEP = r"[\s\-_.+]*"  # between the parts of a full name: "jamie fictitious", "jamie+fictitious"
+_PREFIX_TOKENS = 3  # variants share a trie this deep, then are tried one by one
+# The bot's own case reference is not personal data: its letters are a partnership code
+# (KENT, LEEDS) that a family may share. Blanked before names are looked for.
+_CASE_REF = re.compile(r"(?<![^\W_])[a-z]{2,8}-rr-\d{4}-\d{3,}(?!\d)")
+# A ten-digit number after a timestamp key (a Slack `ts`, `X-Slack-Request-Timestamp`, a
+# token's `exp`) is a time, whatever its check digit says.
+_TIME_CUE = re.compile(
+    r"(?<![^\W_])(?:ts|timestamp|time|epoch|exp|expires(?:_on|_at)?|iat|nbf)"
+    r"[\"']?\s{0,3}[=:]\s{0,3}[\"']?$"
+)
 
 
-def _trie(variants: set[tuple[str, ...]]) -> str:
-    """One regex for many names, shared prefixes merged, so its cost barely grows with the
-    number of open cases (a flat alternation tries every name at every word)."""
-    root: dict[str, Any] = {}
-    for variant in variants:
-        node = root
-        for token in variant:
-            node = node.setdefault(token, {})
-        node[""] = {}
+def _alternation(variants: list[tuple[str, ...]], depth: int = 0) -> str:
+    """One regex for many names: a trie over their first few tokens (shared prefixes merged,
+    so the cost barely grows with the number of open cases), then each remainder in turn,
+    longest first. The recursion is bounded by _PREFIX_TOKENS, not by the names: a name of
+    any length builds a flat pattern with no deeper nesting."""
+    ends = any(not v for v in variants)
+    if depth == _PREFIX_TOKENS:
+        rests = sorted({"".join(map(_token, v)) for v in variants if v}, key=len, reverse=True)
+        branches = rests
+    else:
+        heads: dict[str, list[tuple[str, ...]]] = {}
+        for v in variants:
+            if v:
+                heads.setdefault(v[0], []).append(v[1:])
+        branches = [_token(h) + _alternation(t, depth + 1) for h, t in sorted(heads.items())]
+    if not branches:
+        return ""
+    body = f"(?:{'|'.join(branches)})" if len(branches) > 1 or ends else branches[0]
+    return body + "?" if ends else body
 
-    def emit(node: dict[str, Any]) -> str:
-        branches = [
-            (_SEP if t == _SEP else re.escape(t)) + emit(child)
-            for t, child in sorted(node.items())
-            if t
-        ]
-        if not branches:
-            return ""
-        body = f"(?:{'|'.join(branches)})" if len(branches) > 1 or "" in node else branches[0]
-        return body + "?" if "" in node else body
 
-    return emit(root)
+def _token(token: str) -> str:
+    return token if token == _SEP else re.escape(token)
+
+
+def _letters(text: str) -> int:
+    return sum(c.isalpha() for c in text)
 
 
 @lru_cache(maxsize=256)
 def names_pattern(names: tuple[str, ...]) -> re.Pattern[str] | None:
-    """Whole-word matches (over folded text) of each full name, written with any separator or
-    none, and of each part of three letters or more, with and without its apostrophe."""
+    """Whole-word matches (over folded text) of each full name of two letters or more,
+    written with any separator or none, and of each part of three letters or more, with and
+    without its apostrophe. Shorter is not a name but junk, which would redact every "a"."""
     variants: set[tuple[str, ...]] = set()
     for name in names:
-        parts = [p.strip("'") for p in re.split(r"[^\w']+|_+", _fold(name)) if p.strip("'")]
-        if not parts:
+        parts = [p.strip("'") for p in re.split(r"[^\w']+|_+", fold(name).text) if p.strip("'")]
+        if _letters("".join(parts)) < 2:
             continue
         tokens = [c for part in parts for c in (_SEP, *part)][1:]  # chars, _SEP between parts
         variants.add(tuple(tokens))
         for part in parts:
             pieces = {part, part.replace("'", ""), *part.split("'")}
-            variants.update(tuple(p) for p in pieces if sum(c.isalpha() for c in p) >= 3)
+            variants.update(tuple(p) for p in pieces if _letters(p) >= 3)
     if not variants:
         return None
-    return re.compile(rf"(?<![^\W\d_]){_trie(variants)}(?![^\W\d_])")
+    # A name is a whole word: no letter or digit either side (0x7fed0 holds no "Ed").
+    return re.compile(rf"(?<![^\W_]){_alternation(sorted(variants))}(?![^\W_])")
+
+
+def _without_case_refs(text: str) -> str:
+    """`text` with every case reference's letters blanked (same length, so spans hold)."""
+    if "-rr-" not in text:
+        return text
+    return _CASE_REF.sub(lambda m: "0" * len(m.group()), text)
+
+
+def _is_time(text: str, start: int) -> bool:
+    return _TIME_CUE.search(text, max(0, start - 40), start) is not None
 
 
 class SensitivityGuard:
@@ -198,24 +207,28 @@ class SensitivityGuard:
         return (day, month, year) in known or (bool(m.group("nd")) and (month, day, year) in known)
 
     def findings(self, text: str) -> list[Finding]:
-        text = _fold(text)  # same length: spans hold for the original
-        found: list[Finding] = []
+        """What is in `text`, as spans of `text` itself, however it was written or escaped."""
+        folded = fold(text)
+        text = folded.text
+        spans: list[tuple[Kind, int, int]] = []
         if self._names is not None:
-            found += [Finding(Kind.NAME, *m.span()) for m in self._names.finditer(text)]
-        found += [
-            Finding(Kind.NHS_NUMBER, *m.span())
+            named = _without_case_refs(text)
+            spans += [(Kind.NAME, *m.span()) for m in self._names.finditer(named)]
+        spans += [
+            (Kind.NHS_NUMBER, *m.span())
             for m in _NHS.finditer(text)
-            if nhs_number_valid("".join(m.groups()))
+            if nhs_number_valid("".join(m.groups())) and not _is_time(text, m.start())
         ]
-        found += [Finding(Kind.POSTCODE, *m.span()) for m in _POSTCODE.finditer(text)]
-        found += [Finding(Kind.DATE_OF_BIRTH, *m.span("date")) for m in _CUED_DATE.finditer(text)]
+        spans += [(Kind.POSTCODE, *m.span()) for m in _POSTCODE.finditer(text)]
+        spans += [(Kind.DATE_OF_BIRTH, *m.span("date")) for m in _CUED_DATE.finditer(text)]
         if self._dobs and any(y in text for y in self._years):  # the year first: it's cheap
-            found += [
-                Finding(Kind.DATE_OF_BIRTH, *m.span("date"))
+            spans += [
+                (Kind.DATE_OF_BIRTH, *m.span("date"))
                 for m in _ANY_DATE.finditer(text)
                 if self._is_subject_dob(m)
             ]
-        return sorted(set(found), key=lambda f: (f.start, f.end, f.kind))
+        found = {Finding(kind, *folded.original(start, end)) for kind, start, end in spans}
+        return sorted(found, key=lambda f: (f.start, f.end, f.kind))
 
     def check(self, text: str, where: Where) -> str:
         """The text unchanged, or a refusal that says where and what, never the data itself."""

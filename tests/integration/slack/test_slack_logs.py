@@ -1,0 +1,63 @@
+"""What Slack's libraries log about people's words: a rejected request is one line without its
+body, and the Web API client prints no message text, even when someone turns it up to DEBUG.
+All people and text are fictional."""
+
+from __future__ import annotations
+
+import io
+import logging
+from collections.abc import Iterator
+
+import pytest
+import structlog
+
+from bot.adapters.slack.chat import SlackChat
+from bot.library_logs import FLOORS
+from bot.logging import configure_logging
+from tests.fakes.slack_api import SlackApiFake
+from tests.integration.http.harness import Running
+from tests.integration.slack.slack_app import CHAIR, command, running
+
+__all__ = ["running"]  # the fixture, used by name
+
+WORDS = "Jamie Fictitious told the school about the bruises"
+
+
+@pytest.fixture
+def debug_log() -> Iterator[io.StringIO]:
+    root = logging.getLogger()
+    handlers, level, config = root.handlers[:], root.level, structlog.get_config()
+    stream = io.StringIO()
+    configure_logging("DEBUG", stream=stream)
+    try:
+        yield stream
+    finally:
+        root.handlers[:], root.level = handlers, level
+        structlog.configure(**config)
+        for name, floor in FLOORS.items():
+            logging.getLogger(name).setLevel(floor)
+
+
+async def test_a_request_with_a_bad_signature_is_logged_without_its_body(
+    running: Running, slack_api: SlackApiFake, debug_log: io.StringIO
+) -> None:
+    chair = slack_api.add_user(CHAIR)
+    status, _ = await command(running, slack_api, chair, WORDS, secret="not-the-secret")
+    assert status == 401
+    logged = debug_log.getvalue()
+    assert "Invalid request signature detected" in logged  # bolt's own line, through ours
+    assert "body: [withheld]" in logged
+    for leaked in ("Jamie", "Fictitious", "bruises", "T0EXAMPLE1", "rapidreview"):
+        assert leaked not in logged
+
+
+async def test_the_web_api_client_prints_no_message_text_even_set_to_debug(
+    slack_api: SlackApiFake, chat: SlackChat, debug_log: io.StringIO
+) -> None:
+    slack_api.add_user("spoc.police@example.org")
+    logging.getLogger("slack_sdk").setLevel(logging.DEBUG)  # someone chasing a Slack problem
+    await chat.direct_message(to="spoc.police@example.org", text=WORDS)
+    logged = debug_log.getvalue()
+    assert "Sending a request" not in logged  # slack_sdk's DEBUG lines stay below its floor
+    for leaked in ("Jamie", "Fictitious", "bruises", "xoxb-"):
+        assert leaked not in logged
