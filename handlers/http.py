@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import gc
 import re
+import time
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from typing import Any
@@ -24,15 +25,19 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from bot.adapters.db.health import Readiness, pooled_problem
 from bot.bootstrap import Container
+from bot.logging import get_logger
 from handlers.intake import receive_notification
 from handlers.openapi import problem, serve_document
 from handlers.pages import decision_record_page, timetable_page
+
+log = get_logger(__name__)
 
 ContainerFactory = Callable[[], Awaitable[Container]]
 MAX_BODY_BYTES = 64 * 1024  # a notification is well under 2 KiB
 # What Slack sends (ASCII digits; v0= and a hex SHA-256); int() would also take "+1_7e" forms.
 SLACK_TIMESTAMP = re.compile(r"[0-9]{1,12}")
 SLACK_SIGNATURE = re.compile(r"v0=[0-9a-f]{64}")
+SIGNATURE_LIFETIME_S = 5 * 60  # Slack's own rule: older requests may be replays
 
 
 class BodyLimit:
@@ -109,12 +114,21 @@ async def _unsigned(request: Request, secret: str) -> Response | None:
     if not timestamp and parse_qs(body.decode("latin-1")).get("ssl_check") == ["1"]:
         return Response(status_code=200)  # Slack's unsigned check of the TLS certificate
     if not SLACK_TIMESTAMP.fullmatch(timestamp):
+        log.warning("slack_request_refused", reason="timestamp not a number")
         return problem(401, "X-Slack-Request-Timestamp must be the request's Unix time in seconds.")
+    if abs(time.time() - int(timestamp)) > SIGNATURE_LIFETIME_S:
+        log.warning("slack_request_refused", reason="signature expired")
+        return problem(
+            401,
+            "The request's Slack signature has expired (its timestamp is more than five minutes"
+            " from this server's clock): a replayed request is refused. Check the server's clock.",
+        )
     signature = request.headers.get("x-slack-signature", "")
     valid = SLACK_SIGNATURE.fullmatch(signature) and SignatureVerifier(secret).is_valid(
         body=body, timestamp=timestamp, signature=signature
     )
     if not valid:
+        log.warning("slack_request_refused", reason="signature does not match")
         return problem(401, "The request is not signed with this app's Slack signing secret.")
     return None
 

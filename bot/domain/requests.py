@@ -59,6 +59,9 @@ _STATE_AFTER_STEP = {
 }
 
 
+MAX_SUMMARY_CHARS = 20_000  # the reply template's summary, not the agency's whole record
+
+
 class AlreadyReturned(DomainError):
     code = "already_returned"
 
@@ -117,6 +120,12 @@ class InformationRequest:
             )
         if kind is not ReturnKind.NIL and not summary.strip():
             raise DomainError(f"A {kind.label} needs its summary text.")
+        if len(summary) > MAX_SUMMARY_CHARS:  # a typed reply can be 40,000 characters
+            raise DomainError(
+                f"A return's text can be at most {MAX_SUMMARY_CHARS:,} characters"
+                f" (this one has {len(summary):,}): attach the full return as a file and give"
+                " a summary."
+            )
         self.state = RequestState.RETURNED
         self.returned_on, self.return_kind, self.summary = on, kind, summary
         self.late_by = max(late_by, 0)

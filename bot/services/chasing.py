@@ -11,6 +11,7 @@ from bot.domain.errors import InvalidInput
 from bot.domain.playbook import Audience, ChaseStepKind
 from bot.domain.requests import InformationRequest
 from bot.domain.stages import Stage
+from bot.ports import RequestThread
 from bot.services.change import change_case
 from bot.services.context import ServiceContext
 from bot.services.delivery import deliver_to_person
@@ -36,6 +37,7 @@ async def chase_now(ctx: ServiceContext, *, case_ref: str, agency: str, actor: s
         subject=f"Chase: {case.ref}",
         text=f"{ctx.name(actor)} asks for the {ctx.agency_name(agency)} information for"
         f" {case.ref}, due {request.due:%a %d %b}. Please send it as soon as you can.",
+        about=RequestThread(case.ref, agency),
     )
     await ctx.chat.post(
         channel=case.channel, text=f"{ctx.name(actor)} chased {ctx.agency_name(agency)}."
@@ -122,7 +124,14 @@ async def _tell_ladder_targets(
         told.append("the case channel")
     for target in (t for t in targets if t not in _CHANNEL_AUDIENCES):
         if target in (Audience.SPOC, Audience.SPOCS):
-            await deliver_to_person(ctx, case, agency.spoc, subject=f"Chase: {case.ref}", text=text)
+            await deliver_to_person(
+                ctx,
+                case,
+                agency.spoc,
+                subject=f"Chase: {case.ref}",
+                text=text,
+                about=RequestThread(case.ref, agency.code),  # a reply to it is the return
+            )
             told.append(ctx.name(agency.spoc))
         elif target is Audience.STRATEGIC_LEAD:
             await deliver_to_person(
@@ -131,7 +140,9 @@ async def _tell_ladder_targets(
             told.append(ctx.name(agency.strategic_lead))
         elif target is Audience.PARTNERS:
             for email in ctx.partner_decision_makers():
-                await ctx.chat.direct_message(to=email, text=text)
+                await deliver_to_person(
+                    ctx, case, email, subject=f"Escalation: {case.ref}", text=text
+                )
                 told.append(ctx.name(email))
         else:
             for email in ctx.audience_emails([target]):

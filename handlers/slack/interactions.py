@@ -96,7 +96,7 @@ class Interactions:
         try:
             answer = await act(Press(email, first, second))
         except DomainError as err:
-            await self.answers.send(url, f"Sorry: {err.message}")
+            await self.answers.send(url, f"Sorry: {self.chat.escape(err.message)}")
             return
         except Exception as err:  # never a silent drop: the person hears, the log says what
             log.error("button_failed", case_ref=_ref_or_none(first), error=type(err).__name__)
@@ -213,7 +213,9 @@ class Interactions:
                     case_ref=case_ref, record=record, actor=email
                 )
             except DomainError as err:
-                await self.tell(user, f"Sorry: {err.message} Nothing was recorded.")
+                await self.tell(
+                    user, f"Sorry: {self.chat.escape(err.message)} Nothing was recorded."
+                )
                 return
             await self.tell(user, f"Decision recorded for {case.ref}: {record.outcome.label}.")
 
@@ -244,7 +246,7 @@ class Interactions:
                     notification=notification, actor=email
                 )
             except DomainError as err:
-                await self.tell(user, f"Sorry: {err.message}")
+                await self.tell(user, f"Sorry: {self.chat.escape(err.message)}")
                 return
             verb = "Opened" if opened.created else "That notification is already open as"
             await self.tell(user, f"{verb} {opened.case.ref}.")

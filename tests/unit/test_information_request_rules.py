@@ -86,3 +86,10 @@ def test_a_second_return_is_refused_saying_when_the_first_came() -> None:
 )
 def test_a_return_typed_in_chat_is_read_from_how_it_opens(typed: str, kind: ReturnKind) -> None:
     assert reply_kind(typed) is kind
+
+
+def test_a_return_longer_than_the_limit_is_refused_with_what_to_do_instead() -> None:
+    request = InformationRequest(agency="police", due=date(2027, 1, 6), sent_on=date(2027, 1, 4))
+    with pytest.raises(DomainError, match="at most 20,000 characters .this one has 20,001."):
+        request.record_return(ReturnKind.FULL, date(2027, 1, 5), 0, "x" * 20_001)
+    assert request.is_open  # nothing recorded: the SPOC can send it again, shorter

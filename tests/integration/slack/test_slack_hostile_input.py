@@ -86,3 +86,15 @@ async def test_slacks_unsigned_certificate_check_is_answered(running: Running) -
         "/slack/events", content="ssl_check=1&token=xyz", headers={"Content-Type": FORM}
     )
     assert (reply.status_code, reply.text) == (200, "")
+
+
+async def test_an_expired_signature_and_a_wrong_one_each_get_their_own_answer(
+    running: Running,
+) -> None:
+    expired = await signed(running, COMMAND, FORM, timestamp=int(time.time()) - 6 * 60)
+    forged = await signed(running, COMMAND, FORM, secret="not-the-signing-secret")
+    assert expired.status_code == forged.status_code == 401
+    assert "Slack signature has expired" in expired.json()["message"]
+    assert forged.json()["message"] == (
+        "The request is not signed with this app's Slack signing secret."
+    )
