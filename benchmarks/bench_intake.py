@@ -24,14 +24,14 @@ import pytest
 
 from bot.adapters.db.migrate import upgrade
 from tests.conftest import _drop_everything
-from tests.fakes.slack_api import SlackApiFake, serve
+from tests.fakes.slack_api import SlackApiFake
 from tests.integration.serving_process import (
     Server,
     agency_names,
     burst,
     read_back,
+    slack_workspace,
     until_opened,
-    workspace,
 )
 
 P99_TARGET_S = 0.200
@@ -51,10 +51,7 @@ def database_url(tmp_path: Path) -> str:
 
 @pytest.fixture
 def slack() -> Iterator[SlackApiFake]:
-    """The fake Slack, on a thread of the benchmark's process (not the server's)."""
-    fake = SlackApiFake()
-    with serve(fake):
-        workspace(fake)
+    with slack_workspace() as fake:
         yield fake
 
 

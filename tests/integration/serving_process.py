@@ -26,7 +26,7 @@ from sqlalchemy import text
 
 from bot.adapters.db.engine import make_engine
 from bot.directories import load_directory
-from tests.fakes.slack_api import BOT_TOKEN, SlackApiFake
+from tests.fakes.slack_api import BOT_TOKEN, SlackApiFake, serve
 
 TOKEN = "intake-crash-test-token-0123456789"
 AUTH = {"Authorization": f"Bearer {TOKEN}"}
@@ -46,11 +46,14 @@ def free_port() -> int:
         return port
 
 
-def workspace(fake: SlackApiFake) -> None:
-    """Everyone in the sample directory is a member of the fake workspace."""
-    for person in load_directory().people:
-        if person.email.lower() not in fake.emails:
+@contextmanager
+def slack_workspace() -> Iterator[SlackApiFake]:
+    """The fake Slack on a thread of this process, everyone in the sample directory in it."""
+    fake = SlackApiFake()
+    with serve(fake):
+        for person in load_directory().people:
             fake.add_user(person.email)
+        yield fake
 
 
 @dataclass

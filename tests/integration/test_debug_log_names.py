@@ -9,19 +9,17 @@ from __future__ import annotations
 
 import io
 import json
-import logging
 import unicodedata
 from collections.abc import AsyncIterator, Iterator
 from datetime import UTC, date, datetime
 
 import pytest
-import structlog
 
 from bot.adapters.clock import SimulatedClock
 from bot.domain.notification import Notification
-from bot.library_logs import FLOORS
-from bot.logging import REGISTRY, configure_logging
+from bot.logging import REGISTRY
 from tests.integration.sql_world import SqlWorld
+from tests.support.logs import debug_log
 from tests.support.world import OFFICER
 
 CHILD = ("Zoë Brontë", "Łucja Żółć")
@@ -46,21 +44,12 @@ def forms(name: str) -> set[str]:
 
 
 @pytest.fixture
-def debug_log() -> Iterator[io.StringIO]:
-    root = logging.getLogger()
-    handlers, level, config = root.handlers[:], root.level, structlog.get_config()
-    stream = io.StringIO()
-    configure_logging("DEBUG", stream=stream)
-    for name in TALKERS:  # every statement, its parameters and its rows
-        logging.getLogger(name).setLevel(logging.DEBUG)
-    try:
-        yield stream
-    finally:
-        for name in TALKERS:
-            logging.getLogger(name).setLevel(FLOORS.get(name, logging.NOTSET))
-        root.handlers[:], root.level = handlers, level
-        structlog.configure(**config)
-        REGISTRY.clear()
+def captured() -> Iterator[io.StringIO]:
+    with debug_log(*TALKERS) as stream:  # every statement, its parameters and its rows
+        try:
+            yield stream
+        finally:
+            REGISTRY.clear()
 
 
 @pytest.fixture
@@ -71,7 +60,7 @@ async def world(database_url: str) -> AsyncIterator[SqlWorld]:
 
 
 async def test_no_form_of_a_non_ascii_name_reaches_the_debug_log(
-    world: SqlWorld, debug_log: io.StringIO
+    world: SqlWorld, captured: io.StringIO
 ) -> None:
     notification = Notification.model_validate(
         {
@@ -85,7 +74,7 @@ async def test_no_form_of_a_non_ascii_name_reaches_the_debug_log(
     opened = await world.services.open_case(notification=notification, actor=OFFICER)
     await world.services.status(case_ref=opened.case.ref, actor=OFFICER)  # rows read back
 
-    logged = debug_log.getvalue()
+    logged = captured.getvalue()
     assert "INSERT INTO cases" in logged and "[name]" in logged  # echo was on, names were there
     assert opened.case.ref in logged
     leaked = {f for name in CHILD + FAMILY for f in forms(name) if f in logged}

@@ -15,13 +15,13 @@ from pathlib import Path
 
 import pytest
 
-from tests.fakes.slack_api import SlackApiFake, serve
+from tests.fakes.slack_api import SlackApiFake
 from tests.integration.serving_process import (
     agency_names,
     burst,
     serving,
+    slack_workspace,
     until_opened,
-    workspace,
 )
 
 BURST = 40
@@ -30,9 +30,7 @@ RESTART_WITHIN_S = 60.0  # every case finished within a minute of the restart
 
 @pytest.fixture
 def slack() -> Iterator[SlackApiFake]:
-    fake = SlackApiFake()
-    with serve(fake):
-        workspace(fake)
+    with slack_workspace() as fake:
         yield fake
 
 

@@ -113,7 +113,14 @@ async def test_a_forged_fresh_email_from_the_spoc_does_not_stop_the_chase(world:
     assert "An emailed return to confirm" not in told
 
 
-async def test_a_reply_failing_spf_or_dmarc_is_to_be_confirmed(world: World) -> None:
+@pytest.mark.parametrize(
+    ("authentication", "why"),
+    [("fail", "failed the checks"), ("unknown", "nothing proves who sent it")],
+)
+async def test_a_reply_nothing_vouches_for_is_to_be_confirmed(
+    world: World, authentication: str, why: str
+) -> None:
+    """A reply failing SPF or DMARC, or one no authentication result vouches for."""
     ref = await world.open_with_requests()
     world.mailbox.reply_to(
         gp_thread(world).send_id,
@@ -121,32 +128,15 @@ async def test_a_reply_failing_spf_or_dmarc_is_to_be_confirmed(world: World) -> 
         subject=subject(ref),
         text="Nil return",
         at=local(date(2026, 12, 22), "09:30"),
-        authentication="fail",
+        authentication=authentication,
     )
     world.at(date(2026, 12, 22), "10:00")
 
     (outcome,) = await world.services.read_mailbox(since=local(date(2026, 12, 22), "09:00"))
 
-    assert outcome.to_confirm and "failed the checks" in outcome.reason
+    assert outcome.to_confirm and why in outcome.reason
     assert world.store.cases[ref].requests["gp"].is_open
     assert pending_chases(world)
-
-
-async def test_a_reply_nothing_vouches_for_is_to_be_confirmed(world: World) -> None:
-    ref = await world.open_with_requests()
-    world.mailbox.reply_to(
-        gp_thread(world).send_id,
-        sender=GP_SPOC,
-        subject=subject(ref),
-        text="Nil return",
-        at=local(date(2026, 12, 22), "09:30"),
-        authentication="unknown",
-    )
-    world.at(date(2026, 12, 22), "10:00")
-
-    (outcome,) = await world.services.read_mailbox(since=local(date(2026, 12, 22), "09:00"))
-
-    assert outcome.to_confirm and outcome.reason.startswith("nothing proves who sent it")
 
 
 async def test_the_same_doubtful_email_read_twice_is_announced_once(world: World) -> None:

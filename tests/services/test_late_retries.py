@@ -4,15 +4,14 @@ newer one due the same morning."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from dataclasses import replace
+from typing import Any
 
 from bot.adapters.console.chat import ConsoleChat
 from bot.domain.errors import DomainError
 from bot.domain.ladder import chase_key
 from bot.domain.outbox import Outcome
 from bot.domain.playbook import ChaseStepKind
-from bot.ports import Button, RequestThread
 from bot.services.facade import Services
 from bot.services.routines import plan_digest
 from schedules.runner import run_due
@@ -22,17 +21,10 @@ from tests.support.world import CHAIR, LA_SPOC, World, local
 class ChatDownForDirectMessages(ConsoleChat):
     down = True
 
-    async def direct_message(
-        self,
-        *,
-        to: str,
-        text: str,
-        buttons: Sequence[Button] = (),
-        about: RequestThread | None = None,
-    ) -> str:
+    async def direct_message(self, **message: Any) -> str:
         if self.down:
             raise DomainError("Slack is unreachable")
-        return await super().direct_message(to=to, text=text, buttons=buttons, about=about)
+        return await super().direct_message(**message)
 
 
 async def test_a_chase_retried_days_later_says_the_day_it_was_meant_for(world: World) -> None:
