@@ -13,7 +13,7 @@ from bot.adapters.db.errors import ConcurrentUpdate
 from bot.domain.outbox import DueAction, Outcome
 from bot.services.facade import Services
 from schedules.performers import Performer
-from schedules.runner import LEASE, claim, run_due
+from schedules.runner import LEASE, claim, renew_claims, run_due
 from schedules.scheduler import tick_once
 from tests.support.world import World
 
@@ -98,3 +98,17 @@ async def test_a_conflict_that_persists_is_retried_later_like_any_failure(world:
     row = world.store.actions["chase"]
     assert row.due_at == world.clock.now() + timedelta(minutes=1)
     assert row.last_error is not None and row.last_error.startswith("ConcurrentUpdate")
+
+
+async def test_a_worker_still_at_work_keeps_its_claims_by_renewing_them(world: World) -> None:
+    notes = Notes()
+    performers = {"note": Performer(notes, to_people=False)}
+    await plan(world, "slow")
+    start = world.clock.now()
+    ready, _ = await claim(world.services, worker="busy", performers=performers)
+    world.clock.set(start + LEASE - timedelta(seconds=5))  # still working, near the end
+    assert await renew_claims(world.services, "busy", [a.id for a in ready if a.id]) == 1
+
+    world.clock.set(start + LEASE + timedelta(seconds=5))  # the first lease would be over
+    assert (await tick_once(world.services, worker="other", performers=performers)).total == 0
+    assert await renew_claims(world.services, "someone-else", [1]) == 0  # only its own
