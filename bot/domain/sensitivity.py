@@ -61,7 +61,9 @@ class Finding:
 
 # NHS number: 3-3-4 digits, spaces or hyphens optional; not part of a longer number or a
 # decimal (a Slack timestamp "1767225600.123456" is not a person).
-_NHS = re.compile(r"(?<!\d)(?<!\d\.)(\d{3})[ -]?(\d{3})[ -]?(\d{4})(?!\d)(?!\.\d)")
+# Nor a run of digits inside a hexadecimal id or hash (an audit anchor, a message id): text
+# is folded to lower case first, so a-f is enough.
+_NHS = re.compile(r"(?<![\da-f])(?<!\d\.)(\d{3})[ -]?(\d{3})[ -]?(\d{4})(?![\da-f])(?!\.\d)")
 # Postcode: outward + inward code, whole word; a hyphen or underscore is a word boundary so
 # that "llr-rr-2026-014-le16zg" (a channel name) is caught. Case references have no part
 # that mixes letters and digits, so they never match.

@@ -109,6 +109,9 @@ def test_other_words_are_not_names(text: str) -> None:
         ("94347659190", False),
         ("ts 1767225600.123456", False),  # a Slack timestamp is a decimal, not a person
         ("0116 454 1004", False),  # a phone number
+        ("hash=3fa9434765919c0e", False),  # digits inside a hexadecimal hash or id
+        ("id a9434765919", False),
+        ("NHS9434765919", True),  # a word glued on is still a word, not hex
     ],
 )
 def test_an_nhs_number_counts_only_with_a_valid_check_digit(text: str, found: bool) -> None:
