@@ -305,7 +305,8 @@ def run_at_once(*, worker: str) -> Answer:
     """The doorbell's answer where no scheduler runs (the demo, tests, a one-off command): the
     rung case's due rows run, through the caller's ports, before the caller is answered."""
 
-    async def answer(ctx: ServiceContext, case_ref: str | None) -> None:
+    async def answer(ctx: ServiceContext, case_ref: str | None) -> bool:
         await run_due(Services(ctx), worker=worker, case_ref=case_ref)
+        return True
 
     return answer

@@ -33,6 +33,8 @@ if TYPE_CHECKING:
 log = get_logger(__name__)
 DEFAULT_TICK_SECONDS = 30.0
 MAX_BATCHES = 50  # a tick drains the backlog in batches, but stays bounded
+WAKE_SETTLE_S = 0.05  # a wake-up waits this long for the next, so a burst is one tick
+WAKE_MAX_WAIT_S = 0.5  # ... but never longer than this after the first
 
 
 class Lease(Protocol):
@@ -123,6 +125,8 @@ class Ticker:
         self._busy = asyncio.Lock()
         self._rung = False  # work was queued while a tick ran: tick again straight after
         self._woken: set[asyncio.Task[None]] = set()
+        self._first_ring: float | None = None
+        self._wake_later: asyncio.TimerHandle | None = None
         self.ticks = 0
         self.totals = TickReport()
 
@@ -152,16 +156,30 @@ class Ticker:
         log.info("scheduler_started", worker=self.worker, every_seconds=self.interval_seconds)
 
     def wake(self) -> None:
-        """Tick now (work was just queued, e.g. a case to open), without waiting for the
-        interval; if a tick is running, another follows it at once."""
+        """Tick soon (work was just queued, e.g. a case to open), without waiting for the
+        interval. Wake-ups a moment apart are one: the tick starts once the callers have
+        gone quiet for WAKE_SETTLE_S (at most WAKE_MAX_WAIT_S after the first), so a burst
+        of notifications is answered before the same process starts opening them. If a
+        tick is running, another follows it at once."""
         self._rung = True
+        loop = asyncio.get_running_loop()
+        if self._first_ring is None:
+            self._first_ring = loop.time()
+        if self._wake_later is not None:
+            self._wake_later.cancel()
+        settled = min(loop.time() + WAKE_SETTLE_S, self._first_ring + WAKE_MAX_WAIT_S)
+        self._wake_later = loop.call_at(settled, self._woken_up)
+
+    def _woken_up(self) -> None:
+        self._first_ring = self._wake_later = None
         if self.running and not self._busy.locked():
             task = asyncio.get_running_loop().create_task(self._tick())
             self._woken.add(task)
             task.add_done_callback(self._woken.discard)
 
-    async def _answer(self, _ctx: ServiceContext, _case_ref: str | None) -> None:
-        self.wake()  # the caller is answered at once; this scheduler does the work
+    async def _answer(self, _ctx: ServiceContext, _case_ref: str | None) -> bool:
+        self.wake()
+        return False  # the caller is answered at once; this scheduler does the work
 
     async def aclose(self, *, grace_seconds: float = 10.0) -> None:
         """Stop ticking, give a tick in flight `grace_seconds` to finish, then free the lease.
@@ -171,6 +189,8 @@ class Ticker:
         if not self.running:
             return
         self._services.ctx.doorbell.answer_with(None)  # the next process finds the rows
+        if self._wake_later is not None:
+            self._wake_later.cancel()
         self._scheduler.pause()
         try:
             async with asyncio.timeout(grace_seconds):

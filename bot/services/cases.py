@@ -71,10 +71,9 @@ async def open_case(
         opened = await _open_case(
             ctx, notification=notification, actor=actor, send_requests=send_requests
         )
-    if not opened.queued:
-        return opened
-    await ctx.doorbell.ring(ctx, opened.case.ref)
-    async with ctx.uow() as uow:  # what the opening has done by now (all of it, if inline)
+    if not opened.queued or not await ctx.doorbell.ring(ctx, opened.case.ref):
+        return opened  # as committed: a scheduler is opening it now
+    async with ctx.uow() as uow:  # opened before the doorbell returned: as it is now
         return replace(opened, case=await uow.cases.get(opened.case.ref))
 
 

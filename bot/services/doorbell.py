@@ -14,9 +14,9 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from bot.services.context import ServiceContext
 
-# (the ringing use case's context, the case) -> done. The context is the caller's: a test or
-# a surface that swapped a port (chat, say) has the work done through the same ports.
-Answer = Callable[["ServiceContext", str | None], Awaitable[None]]
+# (the ringing use case's context, the case) -> whether the work is done on return. The
+# context is the caller's: a surface that swapped a port (chat, say) has it used.
+Answer = Callable[["ServiceContext", str | None], Awaitable[bool]]
 
 
 class Doorbell:
@@ -27,7 +27,9 @@ class Doorbell:
         """Who answers from now on (the scheduler when it starts; None: nobody)."""
         self._answer = answer
 
-    async def ring(self, ctx: ServiceContext, case_ref: str | None = None) -> None:
-        """Work is due now (for this case, if given)."""
-        if self._answer is not None:
-            await self._answer(ctx, case_ref)
+    async def ring(self, ctx: ServiceContext, case_ref: str | None = None) -> bool:
+        """Work is due now (for this case, if given). True when it was done before
+        returning; False when a scheduler will do it (or nobody answers)."""
+        if self._answer is None:
+            return False
+        return await self._answer(ctx, case_ref)

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from sqlalchemy import ColumnElement, exists, select
+from sqlalchemy import ColumnElement, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm.exc import StaleDataError
 
-from bot.adapters.db.case_mapping import case_code, fill_row, new_row, to_case
+from bot.adapters.db.case_mapping import fill_row, new_row, to_case
 from bot.adapters.db.errors import ConcurrentUpdate, DuplicateCase
 from bot.adapters.db.models import CaseRow, CaseSequenceRow
 from bot.adapters.db.upsert import insert_for
@@ -21,28 +21,16 @@ class SqlCaseRepository:
         self._session = session
 
     async def add(self, case: Case) -> None:
-        code = case_code(case.ref)
-        if await self._session.get(CaseRow, case.ref) is not None:
-            raise DuplicateCase(f"{case.ref} already exists.")
-        if case.external_ref is not None and await self._external_ref_taken(
-            code, case.external_ref
-        ):
-            raise DuplicateCase(
-                f"{code} already has a case for the notifying authority's reference"
-                f" {case.external_ref}."
-            )
+        """Insert the case; its reference and the notifier's reference are unique (the
+        table's constraints say so, in one round trip rather than a read before the write)."""
         self._session.add(new_row(case))
         try:
             await self._session.flush()
-        except IntegrityError:  # lost a race with another writer between check and insert
+        except IntegrityError:  # a case with this reference or notifier's reference exists
             raise DuplicateCase(
-                f"{case.ref} (or a case with the same notifying authority's reference)"
-                " was added by someone else just now."
+                f"{case.ref} (or a case with the notifying authority's reference"
+                f" {case.external_ref}) already exists: added by someone else just now."
             ) from None
-
-    async def _external_ref_taken(self, code: str, external_ref: str) -> bool:
-        query = select(exists().where(CaseRow.code == code, CaseRow.external_ref == external_ref))
-        return bool(await self._session.scalar(query))
 
     async def get(self, ref: str) -> Case:
         row = await self._session.get(CaseRow, ref)
