@@ -61,6 +61,10 @@ SELECT 'BEN-RR-2027-DUE:' || n, 'BEN-RR-2027-DUE', 'bench', '{}',
        CAST(:now AS timestamptz) - (n % 60) * interval '1 minute', 0
 FROM generate_series(1, :due) AS n
 """
+FORGET_DELIVERIES = """
+DELETE FROM deliveries
+WHERE action_id IN (SELECT id FROM due_actions WHERE case_ref = 'BEN-RR-2027-DUE')
+"""
 RESET_DUE = """
 UPDATE due_actions SET done_at = NULL, outcome = NULL, lease_until = NULL, leased_by = NULL,
        attempts = 0, external_id = NULL
@@ -94,7 +98,7 @@ class Bench:
         world = SqlWorld(url, SimulatedClock(NOW))
         world.transcript.items = _Discard()  # 1,000s of posts: keep none of them
         async with world.engine.begin() as connection:
-            await connection.execute(text("TRUNCATE due_actions RESTART IDENTITY"))
+            await connection.execute(text("TRUNCATE due_actions RESTART IDENTITY CASCADE"))
             await connection.execute(text(PLAN), {"now": NOW, "planned": PLANNED})
             await connection.execute(text(PLAN_DUE), {"now": NOW, "due": DUE})
             await connection.execute(text("ANALYZE due_actions"))
@@ -102,6 +106,7 @@ class Bench:
 
     async def reset_due(self) -> None:
         async with self.world.engine.begin() as connection:
+            await connection.execute(text(FORGET_DELIVERIES))
             await connection.execute(text(RESET_DUE))
 
     async def tick(self) -> TickReport:

@@ -205,7 +205,7 @@ async def _run_one(
     ctx = services.ctx
     assert action.id is not None
     late_since = working_time(ctx).missed_since(action.meant_for, ctx.now())
-    noting, sent = await delivering_once(ctx, action.id)
+    noting, sent = delivering_once(ctx, action)
     if action.external_id is not None and sent.first_id is None:
         # Written by a release before per-person deliveries: it got out, then its worker died.
         note = f"already sent ({action.external_id}); not sent again"

@@ -17,7 +17,7 @@ from collections.abc import Sequence
 from dataclasses import replace
 from typing import Any
 
-from bot.domain.outbox import delivery_key
+from bot.domain.outbox import DueAction, delivery_key
 from bot.ports import Chat, Mail
 from bot.services.context import ServiceContext
 
@@ -98,9 +98,9 @@ class _Mail:
         return getattr(self._inner, name)
 
 
-async def delivering_once(ctx: ServiceContext, action_id: int) -> tuple[ServiceContext, Deliveries]:
-    """A context for running one action in which each message goes out at most once."""
-    async with ctx.uow() as uow:
-        earlier = await uow.outbox.deliveries(action_id)
-    sent = Deliveries(ctx, action_id, earlier)
+def delivering_once(ctx: ServiceContext, action: DueAction) -> tuple[ServiceContext, Deliveries]:
+    """A context for running one action in which each message goes out at most once (what
+    earlier runs got out was read with its claim)."""
+    assert action.id is not None
+    sent = Deliveries(ctx, action.id, action.delivered)
     return replace(ctx, chat=_Chat(ctx.chat, sent), mail=_Mail(ctx.mail, sent)), sent

@@ -26,6 +26,8 @@ class DueAction:
     last_error: str | None = None
     external_id: str | None = None  # the first message's id, kept when done
     planned_at: datetime | None = None  # what it was planned for; `due_at` when None
+    # What earlier runs got out, read when it is claimed: delivery key -> the outside id.
+    delivered: dict[str, str] = field(default_factory=dict)
 
     @property
     def meant_for(self) -> datetime:

@@ -195,3 +195,24 @@ async def test_a_stop_does_not_wait_for_ever_on_a_hung_tick(world: SqlWorld) -> 
     await until(lambda: notes.running == 0)  # the hung tick was cancelled
     (row,) = await pending(world)
     assert (row.leased_by, row.lease_until) == ("bot-a-101", MONDAY_NOON + LEASE)  # retried later
+
+
+async def test_work_queued_now_is_done_now_by_one_tick_for_a_burst(world: SqlWorld) -> None:
+    notes = Notes()
+    ticker = Ticker(
+        world.services,
+        interval_seconds=3600,  # the interval never comes round in this test
+        worker="bot-a-101",
+        performers={"note": Performer(notes, to_people=False)},
+    )
+    await ticker.start()
+    try:
+        await until(lambda: ticker.ticks == 1)  # the first tick, at start
+        await plan(world, *(f"opening-{n}" for n in range(20)))
+        for _ in range(20):  # a burst of notifications, each ringing as it commits
+            assert not await world.ctx.doorbell.ring(world.ctx, None)  # answered at once
+        await until(lambda: len(notes.ran) == 20)
+    finally:
+        await ticker.aclose()
+    assert ticker.ticks == 2  # the burst woke the scheduler once, not twenty times
+    assert await pending(world) == []

@@ -119,7 +119,7 @@ class MemoryOutbox:
         for action in due:
             action.lease_until, action.leased_by = now + lease, worker
             action.attempts += 1
-        return [copy.copy(a) for a in due]
+        return [replace(a, delivered=dict(self.store.deliveries.get(a.id or 0, {}))) for a in due]
 
     def _by_id(self, action_id: int) -> DueAction:
         return next(a for a in self.store.actions.values() if a.id == action_id)

@@ -162,6 +162,7 @@ class CaseSequenceRow(Base):
 
 
 PENDING = text("done_at IS NULL")
+CLAIMED = text("done_at IS NULL AND leased_by IS NOT NULL")
 
 
 class DueActionRow(Base):
@@ -170,6 +171,14 @@ class DueActionRow(Base):
         # The claim query reads only pending rows in due order: keep that set small and sorted.
         Index(
             "ix_due_actions_pending", "due_at", "id", postgresql_where=PENDING, sqlite_where=PENDING
+        ),
+        # Who holds claims right now: a handful of rows, read on every tick to free the
+        # claims of a worker that died.
+        Index(
+            "ix_due_actions_claimed",
+            "leased_by",
+            postgresql_where=CLAIMED,
+            sqlite_where=CLAIMED,
         ),
     )
 

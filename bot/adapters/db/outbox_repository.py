@@ -157,6 +157,14 @@ class SqlOutbox:
             .execution_options(populate_existing=True)
         )
         actions = [_to_action(row) for row in claimed.all()]
+        delivered = await self._session.execute(
+            select(DeliveryRow.action_id, DeliveryRow.recipient, DeliveryRow.external_id).where(
+                DeliveryRow.action_id.in_(ids)
+            )
+        )
+        by_id = {a.id: a for a in actions}
+        for action_id, recipient, external_id in delivered.all():
+            by_id[action_id].delivered[recipient] = external_id
         return sorted(actions, key=lambda a: (a.due_at, a.id or 0))
 
     async def complete(

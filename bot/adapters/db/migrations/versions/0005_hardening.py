@@ -1,7 +1,8 @@
 """Hardening (issue 10): every table the fixes need, in one revision so the chain stays linear.
 
 - `due_actions.planned_at`: when a row was planned for, kept apart from `due_at` (its next
-  attempt), so a retried late chase still says the day it was meant for.
+  attempt), so a retried late chase still says the day it was meant for; and a small index of
+  the rows claimed now, to free a dead worker's claims on every tick.
 - `deliveries`: one row per person (or channel) an outbox row reached, so a restart after a
   crash completes exactly the missing ones.
 - `booking_claims`: one booking of a case's meeting at a time, and a sequence per booking so a
@@ -42,6 +43,14 @@ def upgrade() -> None:
     with op.batch_alter_table("due_actions") as batch:
         batch.add_column(_ts("planned_at", nullable=True))
     op.execute("UPDATE due_actions SET planned_at = due_at")
+    claimed = sa.text("done_at IS NULL AND leased_by IS NOT NULL")
+    op.create_index(
+        "ix_due_actions_claimed",
+        "due_actions",
+        ["leased_by"],
+        postgresql_where=claimed,
+        sqlite_where=claimed,
+    )
 
     op.create_table(
         "deliveries",
@@ -117,5 +126,6 @@ def downgrade() -> None:
     op.drop_table("seen_events")
     op.drop_table("booking_claims")
     op.drop_table("deliveries")
+    op.drop_index("ix_due_actions_claimed", table_name="due_actions")
     with op.batch_alter_table("due_actions") as batch:
         batch.drop_column("planned_at")
