@@ -15,7 +15,7 @@ from bot.adapters.slack.client import make_web_client
 from bot.adapters.tls import outbound_ssl_context
 from bot.bootstrap import Container
 from bot.logging import get_logger
-from handlers.slack import commands, interactions
+from handlers.slack import commands, listeners
 from handlers.slack.after_ack import AfterAck
 from handlers.slack.answers import Answers
 from handlers.slack.identity import BotIdentity
@@ -78,7 +78,7 @@ def slack_surface(container: Container) -> SlackSurface | None:
     answers, later, people = Answers(), AfterAck(), SlackPeople(client)
     acting = Interactions(container, client, people, answers, later)
     commands.register(app, container, people, answers, later, acting)
-    interactions.register(app, acting)
+    listeners.register(app, acting)
     if socket_mode and settings.slack_app_token is not None:
         socket = AsyncSocketModeHandler(
             app, settings.slack_app_token.get_secret_value(), web_client=client

@@ -9,17 +9,15 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from datetime import datetime
 from typing import Any, TypeVar
 
-from slack_bolt.async_app import AsyncAck, AsyncApp
+from slack_bolt.async_app import AsyncAck
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.adapters.slack.chat import SlackChat
 from bot.bootstrap import Container
 from bot.domain.authorisation import Operation, authorise
-from bot.domain.cases import parse_ref
-from bot.domain.errors import DomainError, InvalidInput
+from bot.domain.errors import DomainError
 from bot.domain.requests import ReturnKind, reply_kind
 from bot.domain.stages import Action, next_stage
 from bot.logging import get_logger
@@ -28,6 +26,7 @@ from handlers.render import render_slots
 from handlers.slack import forms, views
 from handlers.slack.after_ack import AfterAck
 from handlers.slack.answers import Answers
+from handlers.slack.button_values import about, ref_or_none, slot_start
 from handlers.slack.people import SlackPeople
 
 log = get_logger(__name__)
@@ -92,14 +91,14 @@ class Interactions:
         if email is None:
             await self.answers.send(url, NOT_KNOWN)
             return
-        first, second = _about(body)
+        first, second = about(body)
         try:
             answer = await act(Press(email, first, second))
         except DomainError as err:
             await self.answers.send(url, f"Sorry: {self.chat.escape(err.message)}")
             return
         except Exception as err:  # never a silent drop: the person hears, the log says what
-            log.error("button_failed", case_ref=_ref_or_none(first), error=type(err).__name__)
+            log.error("button_failed", case_ref=ref_or_none(first), error=type(err).__name__)
             await self.answers.send(url, UNEXPECTED)
             return
         if answer is not None:
@@ -137,7 +136,7 @@ class Interactions:
         return f"Recorded: {kind.label} for {self.chat.escape(case_ref)}."
 
     async def no_involvement(self, body: Body) -> None:
-        case_ref, agency = _about(body)
+        case_ref, agency = about(body)
         said = await self.record_return(
             str(body["user"]["id"]), case_ref, agency, ReturnKind.NIL, "No involvement."
         )
@@ -261,7 +260,7 @@ class Interactions:
         else, is refused before any diary is read."""
 
         async def act(press: Press) -> Answer:
-            start = _slot_start(press)
+            start = slot_start(press.case_ref, press.detail)
             meeting = await self.services.book_offered_start(
                 case_ref=press.case_ref, start=start, actor=press.email
             )
@@ -320,93 +319,3 @@ async def _accepted(ack: AsyncAck, read: Callable[[], T]) -> T | None:
         return None
     await ack()
     return value
-
-
-def _slot_start(press: Press) -> datetime:
-    """A Book button's start time, as the bot wrote it: ISO 8601 with its offset. Anything
-    else was not made by the bot (or was cut short), and is refused without being repeated."""
-    unreadable = InvalidInput(
-        "that Book button cannot be read (its case or time is missing or garbled), so nothing"
-        " was booked. Run /rapidreview schedule for fresh slots."
-    )
-    if len(press.detail) > 40:  # the longest ISO time with an offset is 32 characters
-        raise unreadable
-    try:
-        parse_ref(press.case_ref)
-        start = datetime.fromisoformat(press.detail)
-    except (InvalidInput, ValueError):
-        raise unreadable from None
-    if start.tzinfo is None:
-        raise unreadable
-    return start
-
-
-def _ref_or_none(text: str) -> str | None:
-    """A case reference fit for a log line, or None: a button's value is not trusted."""
-    try:
-        return parse_ref(text)
-    except InvalidInput:
-        return None
-
-
-def _about(body: Body) -> tuple[str, str]:
-    """A button's value: '<case reference>|<what>'."""
-    action = (body.get("actions") or [{}])[0]
-    first, _, second = str(action.get("value", "")).partition("|")
-    return first, second
-
-
-def register(app: AsyncApp, interactions: Interactions) -> None:
-    i = interactions
-    later = i.later
-
-    @app.action("submit_return")
-    async def submit_return(ack: AsyncAck, body: Body) -> None:
-        await ack()
-        await i.open_return_form(body)  # now: a trigger id lives three seconds
-
-    @app.action("no_involvement")
-    async def no_involvement(ack: AsyncAck, body: Body) -> None:
-        await ack()
-        later.submit(lambda: i.no_involvement(body))
-
-    @app.action(views.BOOK_SLOT)
-    async def book(ack: AsyncAck, body: Body) -> None:
-        await ack()
-        later.submit(lambda: i.book_slot(body))
-
-    @app.action("invite_deputy")
-    async def deputy(ack: AsyncAck, body: Body) -> None:
-        await ack()
-        later.submit(lambda: i.invite_deputy(body))
-
-    @app.action("find_slots")
-    async def slots(ack: AsyncAck, body: Body) -> None:
-        await ack()
-        later.submit(lambda: i.offer_slots(body))
-
-    @app.view(views.RETURN_MODAL)
-    async def return_view(ack: AsyncAck, body: Body) -> None:
-        await i.return_submitted(ack, body)
-
-    @app.view(views.DECISION_MODAL)
-    async def decision_view(ack: AsyncAck, body: Body) -> None:
-        await i.decision_submitted(ack, body)
-
-    @app.view(views.NEW_CASE_MODAL)
-    async def new_case_view(ack: AsyncAck, body: Body) -> None:
-        await i.new_case_submitted(ack, body)
-
-    @app.event("app_home_opened")
-    async def home(event: Body) -> None:
-        later.submit(lambda: i.publish_home(event))
-
-    @app.event("member_joined_channel")
-    async def joined(event: Body, context: dict[str, Any]) -> None:
-        bot_user = context.get("bot_user_id")
-        later.submit(lambda: i.member_joined(event, bot_user))
-
-    @app.event("message")
-    async def message(event: Body) -> None:
-        if event.get("channel_type") == "im" and event.get("subtype") in (None, "file_share"):
-            later.submit(lambda: i.thread_reply(event))
