@@ -134,7 +134,8 @@ async def _repeated(
     killed at the wrong moment, chat down for long), it is queued again, at once."""
     if not needs_opening(case, send_requests=send_requests):
         return Opened(case, created=False)
-    await plan_opening(ctx, uow, case, send_requests=send_requests)
+    if not await plan_opening(ctx, uow, case, send_requests=send_requests):
+        return Opened(case, created=False)  # a worker is opening it right now
     await ctx.audit(uow, actor=actor, action="opening_requeued", case_ref=case.ref)
     await uow.commit()
     log.info("opening_requeued", case_ref=case.ref)

@@ -249,6 +249,12 @@ async def test_a_finished_row_can_be_brought_back_to_run_again(uow_factory: UowF
         await uow.commit()
     [again] = await _claim(uow_factory, now=later)
     assert (again.id, again.done_at, again.outcome) == (opening.id, None, None)
+    async with uow_factory() as uow:  # ... but not while a worker is running it
+        assert not await uow.outbox.replan(
+            replace(action("A-RR-2026-001:open_channel"), due_at=later)
+        )
+        await uow.commit()
+    assert await _claim(uow_factory, now=later) == []
 
 
 async def test_the_claims_of_a_worker_known_to_be_gone_are_released(

@@ -5,6 +5,8 @@ from __future__ import annotations
 import pytest
 
 from bot.domain.errors import InvalidInput, NotAuthorised
+from bot.domain.stages import Stage
+from schedules.runner import run_at_once
 from tests.support.world import CHAIR, GP_SPOC, LA_SPOC, OFFICER, World
 
 
@@ -61,3 +63,30 @@ async def test_the_opening_post_gives_the_timetable(world: World) -> None:
     ref = await world.open()
     opening = world.transcript.to(f"#{ref.lower()}", "channel")[-1].text
     assert "Thu 31 Dec" in opening and "Wed 13 Jan" in opening
+
+
+async def test_a_repeat_of_a_stranded_notification_opens_what_is_missing(world: World) -> None:
+    """A case left with no channel, no requests and no outbox row (as a process killed
+    between its two commits used to leave it) is finished by the notifier's repeat."""
+    world.ctx.doorbell.answer_with(None)  # nobody opens it ...
+    first = await world.services.receive_notification(
+        notification=world.notification(), actor=OFFICER
+    )
+    ref = first.case.ref
+    world.store.actions.clear()  # ... and its opening row was never written
+    world.ctx.doorbell.answer_with(run_at_once(worker="world"))
+
+    again = await world.services.receive_notification(
+        notification=world.notification(), actor=OFFICER
+    )
+
+    assert (again.case.ref, again.created) == (ref, False)
+    assert again.case.channel == f"#{ref.lower()}"
+    assert again.case.stage is Stage.REQUESTS_SENT
+    assert any(i.to == LA_SPOC and "Information request" in i.text for i in world.transcript.items)
+    (requeued,) = [a for a in world.store.audit if a["action"] == "opening_requeued"]
+    assert requeued["case_ref"] == ref
+    third = await world.services.receive_notification(
+        notification=world.notification(), actor=OFFICER
+    )
+    assert third.case.ref == ref and len(world.chat.channels) == 1  # nothing more to do

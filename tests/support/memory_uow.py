@@ -84,6 +84,8 @@ class MemoryOutbox:
         if await self.plan(action):
             return True
         row = self.store.actions[action.key]
+        if row.done_at is None and row.lease_until is not None and row.lease_until > action.due_at:
+            return False  # a worker is running it now
         row.done_at, row.outcome, row.due_at = None, None, action.due_at
         row.lease_until, row.leased_by, row.payload = None, None, dict(action.payload)
         return True

@@ -102,12 +102,19 @@ class SqlOutbox:
 
     async def replan(self, action: DueAction) -> bool:
         """Plan it, or bring it back: a row already done (or waiting for a retry) runs again
-        at `action.due_at`. For work that must be finished after all (a stranded opening)."""
+        at `action.due_at`. For work that must be finished after all (a stranded opening).
+        A row a worker is running now is left to it: taking its claim away would run it
+        twice at once."""
         if await self.plan(action):
             return True
+        free = or_(
+            DueActionRow.done_at.is_not(None),
+            DueActionRow.lease_until.is_(None),
+            DueActionRow.lease_until <= action.due_at,
+        )
         statement = (
             update(DueActionRow)
-            .where(DueActionRow.idempotency_key == action.key)
+            .where(DueActionRow.idempotency_key == action.key, free)
             .values(
                 done_at=None,
                 outcome=None,
