@@ -13,6 +13,7 @@ from collections.abc import Callable
 
 from bot.bootstrap import Container, build
 from bot.config import Settings
+from bot.domain.errors import InvalidInput
 from bot.logging import get_logger
 from bot.ports import CalendarPort, Chat
 
@@ -33,6 +34,7 @@ async def build_for_serving(
     from bot.adapters.memory.calendar import InMemoryCalendar
     from bot.directories import load_directory
 
+    refuse_unchosen_sample(settings)
     directory = load_directory(settings.directory)
     transcript = Transcript(sink=out)
     chat: Chat = ConsoleChat(directory, transcript)
@@ -64,6 +66,20 @@ async def build_for_serving(
         raise
     container.closers.append(graph_calendar.connection.aclose)
     return container
+
+
+def refuse_unchosen_sample(settings: Settings) -> None:
+    """Real Slack or Outlook with the fictional sample directory would invite made-up people
+    to a real case, or no one: only when asked for on purpose (`DIRECTORY=sample`)."""
+    if settings.directory is None and (
+        settings.slack_bot_token is not None or uses_graph(settings)
+    ):
+        raise InvalidInput(
+            "DIRECTORY is not set, so the people would come from the fictional sample: set"
+            " DIRECTORY to your partnership's directory file (laid out as"
+            " bot/directories/sample.yaml), or DIRECTORY=sample to try the bot with the sample"
+            " on purpose."
+        )
 
 
 def uses_graph(settings: Settings) -> bool:
@@ -109,8 +125,15 @@ async def serve(settings: Settings, *, host: str, port: int) -> None:
         server_header=False,
         timeout_graceful_shutdown=GRACEFUL_SHUTDOWN_S,
     )
+    from bot.directories import is_sample
+
     chat = "slack" if settings.slack_bot_token is not None else "console"
-    print(f"rrbot serving on http://{host}:{port} (chat: {chat})", file=sys.stderr, flush=True)
+    people = "the fictional sample" if is_sample(settings.directory) else settings.directory
+    print(
+        f"rrbot serving on http://{host}:{port} (chat: {chat}; directory: {people})",
+        file=sys.stderr,
+        flush=True,
+    )
     try:
         await uvicorn.Server(config).serve()
     finally:

@@ -83,8 +83,8 @@ class Server:
             "SCHEDULER_TICK_SECONDS": "1",
             "LOG_LEVEL": "WARNING",
             "PLAYBOOK": "llr",
+            "DIRECTORY": "sample",  # chosen on purpose: real Slack refuses an unset one
         }
-        env.pop("DIRECTORY", None)
         log = (self.workdir / f"serve-{self.starts}.log").open("wb")
         self.process = subprocess.Popen(
             [*_rrbot(), "serve", "--port", str(self.port)],

@@ -111,7 +111,7 @@ def settings_for(database_url: str, **overrides: object) -> Settings:
     values: dict[str, object] = {
         "database_url": database_url,
         "notification_token": TOKEN,
-        "directory": None,
+        "directory": "sample",  # the fictional sample, chosen on purpose
         "playbook": "llr",
     }
     return load_settings(**{**values, **overrides})

@@ -84,6 +84,12 @@ def test_serve_answers_then_stops_cleanly(tmp_path: Path) -> None:
             assert posted.status_code == 201, posted.text
             ref = f"LLR-RR-{today.year}-001"
             assert posted.json()["case_ref"] == ref
+            # The scheduler opens the channel just after the answer: wait for it (a SIGTERM
+            # sooner leaves the opening in the outbox for the next start, as it should).
+            opened = f"#{ref.lower()}  private channel opened"
+            while opened not in out.read_text():
+                assert time.monotonic() < deadline + STARTUP_S, "the channel was not opened"
+                time.sleep(0.05)
 
             process.send_signal(signal.SIGTERM)
             # uvicorn drains, runs the lifespan's shutdown, then re-raises the signal.
@@ -97,7 +103,6 @@ def test_serve_answers_then_stops_cleanly(tmp_path: Path) -> None:
     assert "Application shutdown complete" in logged
     assert "notification_received" in logged
     assert "Jamie Fictitious" not in logged and TOKEN not in logged
-    assert f"#{ref.lower()}  private channel opened" in out.read_text()  # the console chat
 
 
 def test_serve_without_its_database_says_so_in_one_line() -> None:
@@ -106,3 +111,40 @@ def test_serve_without_its_database_says_so_in_one_line() -> None:
     assert result.exit_code == 1
     assert "Cannot reach the database at 127.0.0.1:1/rapid" in result.output
     assert "s3cret-pw" not in result.output and "Traceback" not in result.output
+
+
+@pytest.mark.parametrize(
+    "real_surface",
+    [
+        {"SLACK_BOT_TOKEN": "xoxb-real-workspace", "SLACK_SIGNING_SECRET": "s"},
+        {
+            "GRAPH_TENANT_ID": "t",
+            "GRAPH_CLIENT_ID": "c",
+            "GRAPH_CLIENT_SECRET": "secret",
+            "GRAPH_MAILBOX": "rapid.review@partnership.example.org",
+        },
+    ],
+    ids=["slack", "outlook"],
+)
+def test_real_chat_or_outlook_is_not_served_with_the_fictional_sample_unasked(
+    tmp_path: Path, real_surface: dict[str, str]
+) -> None:
+    env = {**os.environ, "DATABASE_URL": f"sqlite+aiosqlite:///{tmp_path / 'rr.db'}"}
+    env.pop("DIRECTORY", None)
+    result = subprocess.run(
+        [*rrbot(), "serve", "--port", str(free_port())],
+        cwd=tmp_path,
+        env={**env, **real_surface},
+        capture_output=True,
+        text=True,
+        timeout=STARTUP_S,
+    )
+    assert result.returncode != 0
+    said = result.stderr.strip().splitlines()
+    assert said == [
+        "Error: DIRECTORY is not set, so the people would come from the fictional sample: set"
+        " DIRECTORY to your partnership's directory file (laid out as"
+        " bot/directories/sample.yaml), or DIRECTORY=sample to try the bot with the sample on"
+        " purpose."
+    ]
+    assert "secret" not in result.stderr and "xoxb" not in result.stderr
