@@ -37,6 +37,13 @@ FLOORS = {
     "apscheduler": logging.WARNING,  # "Running job ..." on every tick
     "aiosqlite": logging.WARNING,  # every statement with its parameters at DEBUG
     "asyncpg": logging.WARNING,
+    "alembic.runtime.plugins": logging.WARNING,  # "setup plugin ..." x7 at every start
+}
+# Library lines that are false for how the bot uses the library, said at every start.
+MISLEADING = {
+    # bolt reads SLACK_BOT_TOKEN from the environment itself and warns that the client we
+    # give it wins; the bot means that: each request's token comes from `authorize`.
+    ("slack_bolt", "As you gave `client` as well, `token` will be unused."),
 }
 # Loggers whose lines may carry a request or a response: everything from the first of these
 # markers on is withheld, and so is every line after the first.
@@ -72,6 +79,15 @@ class AtOrAboveFloor(logging.Filter):
 
     def filter(self, record: logging.LogRecord) -> bool:
         return record.levelno >= floor_of(record.name)
+
+
+class NotMisleading(logging.Filter):
+    """Handler filter: drops the MISLEADING lines (exactly those, from those libraries)."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if not isinstance(record.msg, str):  # structlog's own lines carry a dict
+            return True
+        return (record.name.split(".", 1)[0], record.msg) not in MISLEADING  # unformatted
 
 
 def _speaks_http(logger_name: str) -> bool:

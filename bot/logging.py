@@ -26,7 +26,7 @@ from pydantic import SecretBytes, SecretStr
 from structlog.typing import EventDict, FilteringBoundLogger, Processor, WrappedLogger
 
 from bot.domain.sensitivity import CaseSubject, SensitivityGuard
-from bot.library_logs import AtOrAboveFloor, quiet_libraries, withhold_payloads
+from bot.library_logs import AtOrAboveFloor, NotMisleading, quiet_libraries, withhold_payloads
 
 SECRET = "[secret]"
 # Slack's `authorizations` is a list of workspace ids, not a credential.
@@ -219,6 +219,7 @@ def configure_logging(
     )
     handler = _SafeHandler(stream or sys.stderr)
     handler.addFilter(AtOrAboveFloor())
+    handler.addFilter(NotMisleading())
     handler.setFormatter(
         _SafeFormatter(
             foreign_pre_chain=before,

@@ -11,9 +11,9 @@ from collections.abc import Iterator
 import pytest
 
 from bot.adapters.slack.chat import SlackChat
-from tests.fakes.slack_api import SlackApiFake
-from tests.integration.http.harness import Running
-from tests.integration.slack.slack_app import CHAIR, command, running
+from tests.fakes.slack_api import BOT_TOKEN, SlackApiFake
+from tests.integration.http.harness import Running, serving
+from tests.integration.slack.slack_app import CHAIR, command, running, slack_settings
 from tests.support.logs import debug_log
 
 __all__ = ["running"]  # the fixture, used by name
@@ -49,3 +49,18 @@ async def test_the_web_api_client_prints_no_message_text_even_set_to_debug(
     assert "Sending a request" not in logged  # slack_sdk's DEBUG lines stay below its floor
     for leaked in ("Jamie", "Fictitious", "bruises", "xoxb-"):
         assert leaked not in logged
+
+
+async def test_starting_with_the_token_in_the_environment_warns_of_nothing_false(
+    slack_api: SlackApiFake, database_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Deployments set SLACK_BOT_TOKEN in the environment, and bolt reads it there itself.
+    monkeypatch.setenv("SLACK_BOT_TOKEN", BOT_TOKEN)
+    with debug_log() as logged:
+        async with serving(slack_settings(database_url, slack_api)):
+            pass
+        logging.getLogger("slack_bolt.AsyncApp").warning("a bolt warning that is true")
+    text = logged.getvalue()
+    assert "will be unused" not in text
+    assert "a bolt warning that is true" in text  # only that one line is dropped
+    assert "setup plugin" not in text  # alembic's seven lines at every start
