@@ -100,8 +100,9 @@ async def tick_once(
 
 class Ticker:
     """`await ticker.start()` ticks every `interval_seconds` (first tick at once, to catch up
-    after downtime) until `await ticker.aclose()`. One tick at a time; ticks missed while one
-    ran long are coalesced into one."""
+    after downtime) until `await ticker.aclose()`. One tick at a time: APScheduler's job only
+    starts a tick, so it never overlaps itself (nor warns that it would); an interval or a
+    wake-up that comes while a tick runs makes that tick go round once more."""
 
     def __init__(
         self,
@@ -124,7 +125,7 @@ class Ticker:
         self._scheduler = AsyncIOScheduler(timezone=UTC)
         self._busy = asyncio.Lock()
         self._rung = False  # work was queued while a tick ran: tick again straight after
-        self._woken: set[asyncio.Task[None]] = set()
+        self._ticking: set[asyncio.Task[None]] = set()  # a tick, or one about to queue
         self._first_ring: float | None = None
         self._wake_later: asyncio.TimerHandle | None = None
         self.ticks = 0
@@ -143,7 +144,7 @@ class Ticker:
             await self._lease.take(self._services.ctx.now())
         await ensure_routines(self._services.ctx)  # digests and mailbox reading recur
         self._scheduler.add_job(
-            self._tick,
+            self._interval_came,
             IntervalTrigger(seconds=self.interval_seconds, timezone=UTC),
             id="outbox",
             max_instances=1,
@@ -172,10 +173,20 @@ class Ticker:
 
     def _woken_up(self) -> None:
         self._first_ring = self._wake_later = None
-        if self.running and not self._busy.locked():
-            task = asyncio.get_running_loop().create_task(self._tick())
-            self._woken.add(task)
-            task.add_done_callback(self._woken.discard)
+        if self.running:
+            self._start_tick()
+
+    async def _interval_came(self) -> None:
+        """APScheduler's job: returns at once (a coroutine, so it runs on this loop)."""
+        self._start_tick()
+
+    def _start_tick(self) -> None:
+        if self._busy.locked():  # the tick running goes round again
+            self._rung = True
+            return
+        task = asyncio.get_running_loop().create_task(self._tick())
+        self._ticking.add(task)
+        task.add_done_callback(self._ticking.discard)
 
     async def _answer(self, _ctx: ServiceContext, _case_ref: str | None) -> bool:
         self.wake()
@@ -197,7 +208,10 @@ class Ticker:
                 await self._busy.acquire()
         except TimeoutError:
             log.warning("scheduler_tick_cut_short", worker=self.worker)
-            self._scheduler.shutdown(wait=False)  # cancels the tick in flight
+            self._scheduler.shutdown(wait=False)
+            for task in list(self._ticking):  # the tick in flight
+                task.cancel()
+            await asyncio.gather(*self._ticking, return_exceptions=True)
         else:
             try:  # holding the lock, so a tick queued meanwhile is cancelled before it starts
                 self._scheduler.shutdown(wait=False)
