@@ -58,15 +58,18 @@ async def record_mail(ctx: ServiceContext, mail: ReceivedMail) -> MailOutcome:
     found = _REFERENCE.search(mail.subject)
     if found is None:
         return _skipped(mail, "no case reference in the subject")
+    named = found.group(1).upper()  # a reference is never a name: it is logged with the reason
     try:
         async with ctx.uow() as uow:
-            case = await uow.cases.get(parse_ref(found.group(1)))
+            case = await uow.cases.get(parse_ref(named))
             threads = await uow.mail_threads.of_case(case.ref)
     except DomainError:
-        return _skipped(mail, "the reference in the subject is not a case")
+        return _skipped(mail, "the reference in the subject is not a case", named)
     agency = _agency_answering(ctx, case, mail.sender)
     if agency is None:
-        return _skipped(mail, "the sender is not the SPOC of an agency with an open request")
+        return _skipped(
+            mail, "the sender is not the SPOC of an agency with an open request", case.ref
+        )
     files = f"\nFiles: {', '.join(mail.attachments)}" if mail.attachments else ""
     summary = (mail.text.strip()[:SUMMARY_LIMIT] + files).strip()
     kind = reply_kind(mail.text)

@@ -14,6 +14,7 @@ from bot.domain.mail_trust import MailThread
 from bot.domain.requests import RequestState, ReturnKind
 from bot.ports import ReceivedMail
 from handlers.text_commands import TextCommands
+from tests.support.logs import debug_log
 from tests.support.world import CHAIR, GP_SPOC, LA_SPOC, OFFICER, World, local
 
 GP_MANAGER = "pat.keane@gp.example.org"  # of the practice, but not its SPOC
@@ -197,12 +198,20 @@ async def test_mail_that_is_not_a_return_is_left_for_a_person(world: World) -> N
     world.mailbox.deliver(ReceivedMail("m-3", GP_SPOC, "Question about training", "Hello", at))
     world.at(date(2026, 12, 22), "10:00")
 
-    outcomes = await world.services.read_mailbox(since=at)
+    with debug_log() as logged:
+        outcomes = await world.services.read_mailbox(since=at)
 
     assert [o.reason for o in outcomes] == [
         "the sender is not the SPOC of an agency with an open request",
         "the reference in the subject is not a case",
         "no case reference in the subject",
+    ]
+    # Each line names the reference its subject gave, for whoever looks into it.
+    lines = [line for line in logged.getvalue().splitlines() if "email_not_recorded" in line]
+    assert [line.split("case_ref=")[1].split()[0] for line in lines] == [
+        ref,
+        "LLR-RR-2026-999",
+        "None",
     ]
     request = world.store.cases[ref].requests["gp"]
     assert request.is_open and not request.needs_confirmation
