@@ -65,10 +65,11 @@ def invitation_lines(ctx: ServiceContext, offer: SlotOffer) -> list[str]:
             " chosen which"
         )
         agencies = ", ".join(o.agency for o in invited.eligible)
+        how = "To change who" if invited.chosen else f"Choose up to {cap} before booking"
         lines.append(
             f"Not invited: {_people(ctx, list(invited.left_out))}: {ctx.playbook.name} allows"
-            f" at most {cap} attendees for information only, {why}. Choose up to {cap}"
-            f" ({agencies}) before booking: /rapidreview observers {ref} <agency> <agency>"
+            f" at most {cap} attendees for information only, {why}. {how}:"
+            f" /rapidreview observers {ref} <agency> <agency> ({agencies})"
         )
     return lines
 

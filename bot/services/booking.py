@@ -44,7 +44,7 @@ async def book_meeting(
 ) -> Meeting:
     """Book a slot already chosen (the text command's `book <number>`)."""
     async with claimed(ctx, case_ref, actor=actor, action=Action.BOOK_MEETING) as claim:
-        with _not_booked(claim):
+        with _not_done(claim, "booked"):
             return await _book(ctx, claim, slot, actor=actor)
 
 
@@ -54,7 +54,7 @@ async def book_offered_start(
     """The Book button: the slot starting at `start`, if it is still free and quorate now
     (diaries change between the offer and the press). The claim comes before the diaries."""
     async with claimed(ctx, case_ref, actor=actor, action=Action.BOOK_MEETING) as claim:
-        with _not_booked(claim):
+        with _not_done(claim, "booked"):
             offer = await find_meeting_slots(ctx, case_ref=case_ref, actor=actor, limit=OFFERED)
             slot = next(
                 (s for s in offer.proposal.slots if s.start == start and s.quorum.met), None
@@ -66,11 +66,11 @@ async def book_offered_start(
             return await _book(ctx, claim, slot, actor=actor)
 
 
-def _not_booked(claim: Claim) -> AbstractContextManager[None]:
-    """Outlook down while a person books: say so; the claim goes back as the block ends, so
-    their Try again can book (once: the claim still admits one booking at a time)."""
+def _not_done(claim: Claim, done: str) -> AbstractContextManager[None]:
+    """Outlook down while a person books (moves, cancels): say so. The claim goes back as the
+    block ends, so their Try again can do it, once: the claim admits one change at a time."""
     ref = claim.case.ref
-    return for_a_person(f"The {ref} meeting was not booked: Outlook did not answer", case_ref=ref)
+    return for_a_person(f"The {ref} meeting was not {done}: Outlook did not answer", case_ref=ref)
 
 
 async def _book(ctx: ServiceContext, claim: Claim, slot: RankedSlot, *, actor: str) -> Meeting:
@@ -163,7 +163,8 @@ async def move_meeting(
         day = day_in_window(ctx, claim.case, slot)
         if not slot.quorum.met:
             raise InvalidInput(f"That slot is not quorate: {slot.quorum.summary}.")
-        await ctx.calendar.move_event(event_id=before.event_id, start=slot.start, end=slot.end)
+        with _not_done(claim, "moved"):
+            await ctx.calendar.move_event(event_id=before.event_id, start=slot.start, end=slot.end)
 
         async def record(change: CaseChange) -> Case:
             meeting = _same_meeting(change.case, before.event_id)
@@ -221,7 +222,8 @@ async def cancel_meeting(ctx: ServiceContext, *, case_ref: str, reason: str, act
         event_id = booked(claim.case).event_id
         # Plain text in every invitee's email: checked for personal data, not escaped.
         comment = ctx.guard(claim.case).check(said, "message")
-        await ctx.calendar.cancel_event(event_id=event_id, comment=comment)
+        with _not_done(claim, "cancelled"):
+            await ctx.calendar.cancel_event(event_id=event_id, comment=comment)
 
         async def record(change: CaseChange) -> Case:
             _same_meeting(change.case, event_id)

@@ -35,12 +35,14 @@ def meeting_invitees(ctx: ServiceContext, case: Case) -> MeetingInvitation:
 
 
 def _stand_ins(ctx: ServiceContext, invited: MeetingInvitation) -> dict[str, str]:
-    """Each invited principal's named deputy, by the principal's email (lower-cased)."""
+    """Each invited principal's named deputy, by the principal's email (lower-cased); not a
+    deputy invited anyway in another role (they are counted as invited)."""
     everyone = {e.lower() for e in invited.everyone}
     return {
         a.decision_maker.lower(): a.deputy
         for p in Partner
         if (a := ctx.directory.partner_agency(p)).deputy
+        and a.deputy.lower() not in everyone
         and a.decision_maker
         and a.decision_maker.lower() in everyone
     }
