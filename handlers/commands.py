@@ -13,6 +13,7 @@ SUBCOMMANDS = {
     "new": "new <their-ref> <notified YYYY-MM-DD> <agency,agency,...>  open a case",
     "status": "status [case]  timetable, returns, meeting and quorum",
     "schedule": "schedule [case]  ranked quorate meeting slots",
+    "observers": "observers [case] <agency> [agency]|none  who attends for information only",
     "book": "book [case] <slot number>  book a slot offered by schedule",
     "move": "move [case] <slot number>  move the meeting to a slot offered by schedule",
     "cancel": "cancel [case] <reason>  cancel the meeting (the invitees see the reason)",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from bot.domain.invitation import MeetingInvitation, Observer
 from bot.domain.quorum import QuorumResult
 from bot.domain.slots import RankedSlot
 from bot.services.cases import CaseStatus
@@ -46,6 +47,48 @@ def slots_heading(offer: SlotOffer) -> list[str]:
     return lines
 
 
+def invitation_lines(ctx: ServiceContext, offer: SlotOffer) -> list[str]:
+    """Who attends for information only, who was left out and why, and how to choose."""
+    invited = offer.invitation
+    if invited is None or invited.cap is None or not invited.eligible:
+        return []
+    cap, ref = invited.cap, offer.case_ref
+    lines = []
+    if invited.information_only:
+        names = _people(ctx, [o for o in invited.eligible if o not in invited.left_out])
+        lines.append(f"For information only (at most {cap} may attend): {names}.")
+    if invited.left_out:
+        why = (
+            "not chosen by the chair"
+            if invited.chosen
+            else f"{len(invited.eligible)} agencies could send someone and the chair has not"
+            " chosen which"
+        )
+        agencies = ", ".join(o.agency for o in invited.eligible)
+        how = "To change who" if invited.chosen else f"Choose up to {cap} before booking"
+        lines.append(
+            f"Not invited: {_people(ctx, list(invited.left_out))}: {ctx.playbook.name} allows"
+            f" at most {cap} attendees for information only, {why}. {how}:"
+            f" /rapidreview observers {ref} <agency> <agency> ({agencies})"
+        )
+    return lines
+
+
+def chosen_observers(ctx: ServiceContext, ref: str, invited: MeetingInvitation) -> str:
+    """The answer to `observers`: whom the booking will invite for information only."""
+    chosen = [o for o in invited.eligible if o not in invited.left_out]
+    who = _people(ctx, chosen) if chosen else "nobody"
+    return f"For information only at the {ref} meeting: {who}. Book: /rapidreview schedule {ref}"
+
+
+def _people(ctx: ServiceContext, observers: list[Observer]) -> str:
+    return _and([f"{ctx.name(o.email)} ({ctx.agency_name(o.agency)})" for o in observers])
+
+
+def _and(items: list[str]) -> str:
+    return ", ".join(items[:-1]) + " and " + items[-1] if len(items) > 1 else "".join(items)
+
+
 def slot_line(ctx: ServiceContext, number: int, slot: RankedSlot) -> str:
     """The slot, how many are free and who is not, and whether it is quorate."""
     quorate = "quorate" if slot.quorum.met else "NOT quorate"
@@ -62,7 +105,7 @@ def slot_line(ctx: ServiceContext, number: int, slot: RankedSlot) -> str:
 
 def render_slots(ctx: ServiceContext, offer: SlotOffer) -> str:
     slots = [f"  {slot_line(ctx, i, s)}" for i, s in enumerate(offer.proposal.slots, start=1)]
-    return "\n".join(slots_heading(offer) + slots)
+    return "\n".join(slots_heading(offer) + invitation_lines(ctx, offer) + slots)
 
 
 def render_quorum(result: QuorumResult) -> str:

@@ -14,7 +14,7 @@ from bot.services.facade import Services
 from bot.services.meetings import SlotOffer
 from bot.services.wording import plural
 from handlers.commands import SUBCOMMANDS, Command, help_text, parse
-from handlers.render import render_quorum, render_slots, render_status
+from handlers.render import chosen_observers, render_quorum, render_slots, render_status
 
 
 class TextCommands:
@@ -62,6 +62,11 @@ class TextCommands:
                 offer = await s.find_slots(case_ref=ref, actor=actor)
                 self.offered(ref, offer)
                 return render_slots(s.ctx, offer) + f"\nBook one: /rapidreview book {ref} 1"
+            case "observers":
+                chosen = await s.choose_observers(
+                    case_ref=ref, agencies=list(cmd.args), actor=actor
+                )
+                return chosen_observers(s.ctx, ref, chosen)
             case "book":
                 slot = self._offered_slot(ref, cmd.name, cmd.args)
                 meeting = await s.book_meeting(case_ref=ref, slot=slot, actor=actor)

@@ -14,6 +14,7 @@ from bot.domain.meeting import Response
 from bot.domain.notification import Notification
 from bot.domain.requests import ReturnKind
 from bot.services.facade import Services
+from bot.services.meetings import meeting_invitees
 from bot.services.submission import panel_document
 from handlers.text_commands import TextCommands
 
@@ -147,6 +148,12 @@ class Story:
 
     async def _schedule(self) -> None:
         await self.command(self.chair, f"schedule {self.ref}")
+        case = (await self.s.status(case_ref=self.ref, actor=self.chair)).case
+        invited = meeting_invitees(self.ctx, case)
+        if invited.left_out and invited.cap:  # more could attend for information than may
+            chosen = " ".join(o.agency for o in invited.eligible[: invited.cap])
+            await self.command(self.chair, f"observers {self.ref} {chosen}")
+            await self.command(self.chair, f"schedule {self.ref}")
         await self.command(self.chair, f"book {self.ref} 1")
         status = await self.s.status(case_ref=self.ref, actor=self.chair)
         meeting = status.case.meeting

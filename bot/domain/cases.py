@@ -58,6 +58,9 @@ class Case:
     closed_on: date | None = None
     threshold_met: bool | None = None  # referral track: the Case Review Group's decision
     threshold_reasons: str = ""
+    # The agencies whose SPOCs the chair chose to attend the meeting for information only,
+    # where more are eligible than the playbook allows (None: not chosen).
+    observers: tuple[str, ...] | None = None
     version: int = 0
 
     def apply(self, action: Action) -> Stage:

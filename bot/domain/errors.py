@@ -35,6 +35,14 @@ class Conflict(DomainError):
     code = "conflict"
 
 
+class Unavailable(DomainError):
+    """An outside service (Outlook, chat) could not do it just now. Who called decides what
+    happens next: the outbox retries its own rows; a person's action is said to have failed,
+    for them to try again (nothing retries it for them)."""
+
+    code = "unavailable"
+
+
 class RecipientUnreachable(DomainError):
     """Chat does not know this person (not in the workspace): reach them another way."""
 

@@ -25,6 +25,19 @@ class Audience(StrEnum):
     CASE_MEMBERS = "case_members"
 
 
+MEETING_AUDIENCE = frozenset(
+    {
+        Audience.CHAIR,
+        Audience.DECISION_MAKERS,
+        Audience.PARTNERS,
+        Audience.BUSINESS_OFFICER,
+        Audience.INDEPENDENT_ADVISOR,
+        Audience.SPOCS,  # the involved agencies' (information only where the quorum caps it)
+    }
+)
+"""Who a meeting's `audience` may name (`bot.domain.invitation` reads it)."""
+
+
 class ChaseStepKind(StrEnum):
     REMINDER = "reminder"
     CHASE = "chase"
@@ -74,6 +87,16 @@ class MeetingRules(_Strict):
     duration_minutes: int = Field(default=90, ge=15, le=480)
     papers_days_before: int = Field(default=1, ge=0, le=5)
     audience: tuple[Audience, ...] = (Audience.CHAIR, Audience.DECISION_MAKERS)
+
+    @model_validator(mode="after")
+    def _invitable(self) -> MeetingRules:
+        for i, who in enumerate(self.audience):
+            if who not in MEETING_AUDIENCE:  # one agency's SPOC, a lead: no meeting seat
+                allowed = ", ".join(sorted(MEETING_AUDIENCE))
+                raise FieldProblem(
+                    ("audience", i), f"'{who}' is not invited to meetings; choose from {allowed}"
+                )
+        return self
 
 
 class Ratification(_Strict):

@@ -8,6 +8,7 @@ nobody holds an invitation to a meeting the bot does not know about.
 
 from __future__ import annotations
 
+from contextlib import AbstractContextManager
 from datetime import datetime
 from typing import NoReturn
 
@@ -28,6 +29,7 @@ from bot.services.meetings import (
     plan_meeting_follow_up,
     slot_label,
 )
+from bot.services.not_now import for_a_person
 
 log = get_logger(__name__)
 OFFERED = 40  # as many slots as a chair is shown with Book buttons
@@ -42,7 +44,8 @@ async def book_meeting(
 ) -> Meeting:
     """Book a slot already chosen (the text command's `book <number>`)."""
     async with claimed(ctx, case_ref, actor=actor, action=Action.BOOK_MEETING) as claim:
-        return await _book(ctx, claim, slot, actor=actor)
+        with _not_done(claim, "booked"):
+            return await _book(ctx, claim, slot, actor=actor)
 
 
 async def book_offered_start(
@@ -51,13 +54,23 @@ async def book_offered_start(
     """The Book button: the slot starting at `start`, if it is still free and quorate now
     (diaries change between the offer and the press). The claim comes before the diaries."""
     async with claimed(ctx, case_ref, actor=actor, action=Action.BOOK_MEETING) as claim:
-        offer = await find_meeting_slots(ctx, case_ref=case_ref, actor=actor, limit=OFFERED)
-        slot = next((s for s in offer.proposal.slots if s.start == start and s.quorum.met), None)
-        if slot is None:
-            raise InvalidInput(
-                "That slot is no longer free and quorate; run /rapidreview schedule again."
+        with _not_done(claim, "booked"):
+            offer = await find_meeting_slots(ctx, case_ref=case_ref, actor=actor, limit=OFFERED)
+            slot = next(
+                (s for s in offer.proposal.slots if s.start == start and s.quorum.met), None
             )
-        return await _book(ctx, claim, slot, actor=actor)
+            if slot is None:
+                raise InvalidInput(
+                    "That slot is no longer free and quorate; run /rapidreview schedule again."
+                )
+            return await _book(ctx, claim, slot, actor=actor)
+
+
+def _not_done(claim: Claim, done: str) -> AbstractContextManager[None]:
+    """Outlook down while a person books (moves, cancels): say so. The claim goes back as the
+    block ends, so their Try again can do it, once: the claim admits one change at a time."""
+    ref = claim.case.ref
+    return for_a_person(f"The {ref} meeting was not {done}: Outlook did not answer", case_ref=ref)
 
 
 async def _book(ctx: ServiceContext, claim: Claim, slot: RankedSlot, *, actor: str) -> Meeting:
@@ -65,7 +78,7 @@ async def _book(ctx: ServiceContext, claim: Claim, slot: RankedSlot, *, actor: s
     day = day_in_window(ctx, case, slot)
     invitees = meeting_invitees(ctx, case)
     optional = list(invitees.optional)
-    # Deputies chosen by the fallback search are invited in their principal's place.
+    # Deputies the fallback search needed (their principal busy) come in the principal's place.
     required = [*invitees.required, *sorted(slot.free - set(invitees.everyone))]
     event = await ctx.calendar.create_event(
         subject=ctx.safe(case, f"Rapid Review meeting: {case.ref}", "calendar subject"),
@@ -85,8 +98,9 @@ async def _book(ctx: ServiceContext, claim: Claim, slot: RankedSlot, *, actor: s
         ical_uid=event.ical_uid,
         join_url=event.join_url,
     )
+    observers = set(invitees.information_only)
     for email in required + optional:
-        meeting.invite(email)
+        meeting.invite(email, information_only=email in observers)
 
     async def record(change: CaseChange) -> Case:
         change.case.apply(Action.BOOK_MEETING)
@@ -149,7 +163,8 @@ async def move_meeting(
         day = day_in_window(ctx, claim.case, slot)
         if not slot.quorum.met:
             raise InvalidInput(f"That slot is not quorate: {slot.quorum.summary}.")
-        await ctx.calendar.move_event(event_id=before.event_id, start=slot.start, end=slot.end)
+        with _not_done(claim, "moved"):
+            await ctx.calendar.move_event(event_id=before.event_id, start=slot.start, end=slot.end)
 
         async def record(change: CaseChange) -> Case:
             meeting = _same_meeting(change.case, before.event_id)
@@ -207,7 +222,8 @@ async def cancel_meeting(ctx: ServiceContext, *, case_ref: str, reason: str, act
         event_id = booked(claim.case).event_id
         # Plain text in every invitee's email: checked for personal data, not escaped.
         comment = ctx.guard(claim.case).check(said, "message")
-        await ctx.calendar.cancel_event(event_id=event_id, comment=comment)
+        with _not_done(claim, "cancelled"):
+            await ctx.calendar.cancel_event(event_id=event_id, comment=comment)
 
         async def record(change: CaseChange) -> Case:
             _same_meeting(change.case, event_id)

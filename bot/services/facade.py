@@ -7,6 +7,7 @@ from datetime import datetime
 from bot.domain.authorisation import Operation
 from bot.domain.cases import Case
 from bot.domain.decision import DecisionRecord
+from bot.domain.invitation import MeetingInvitation
 from bot.domain.meeting import Meeting, Response
 from bot.domain.notification import Notification
 from bot.domain.playbook import ChaseStepKind
@@ -21,6 +22,7 @@ from bot.services import (
     decisions,
     inbound,
     meetings,
+    observers,
     opening,
     presence,
     referrals,
@@ -79,6 +81,14 @@ class Services:
     async def find_slots(self, *, case_ref: str, actor: str, limit: int = 5) -> meetings.SlotOffer:
         return await meetings.find_meeting_slots(
             self.ctx, case_ref=case_ref, actor=actor, limit=limit
+        )
+
+    async def choose_observers(
+        self, *, case_ref: str, agencies: list[str], actor: str
+    ) -> MeetingInvitation:
+        """The chair's choice of who attends for information only, kept for the booking."""
+        return await observers.choose_observers(
+            self.ctx, case_ref=case_ref, agencies=agencies, actor=actor
         )
 
     async def book_meeting(self, *, case_ref: str, slot: RankedSlot, actor: str) -> Meeting:

@@ -15,7 +15,7 @@ from slack_bolt.async_app import AsyncAck, AsyncApp
 
 from bot.adapters.slack.card import escape
 from bot.bootstrap import Container
-from bot.domain.errors import DomainError
+from bot.domain.errors import DomainError, Unavailable
 from bot.logging import get_logger
 from handlers.commands import parse
 from handlers.render import render_slots
@@ -23,7 +23,7 @@ from handlers.slack.after_ack import AfterAck
 from handlers.slack.answers import Answers
 from handlers.slack.interactions import Interactions
 from handlers.slack.people import SlackPeople
-from handlers.slack.views import slot_blocks
+from handlers.slack.views import FIND_SLOTS, slot_blocks, try_again_blocks
 from handlers.text_commands import TextCommands
 
 log = get_logger(__name__)
@@ -62,7 +62,13 @@ def register(
         elif name == "schedule":
             command = parse(text, _case_of_channel(body))
             assert command.case_ref is not None
-            offer = await services.find_slots(case_ref=command.case_ref, actor=email)
+            try:
+                offer = await services.find_slots(case_ref=command.case_ref, actor=email)
+            except Unavailable as err:  # nothing retries a person's search: offer it again
+                said = f"Sorry: {escape(err.message)}"
+                again = try_again_blocks(said, FIND_SLOTS, command.case_ref)
+                await answers.send(url, said, blocks=again)
+                return True
             commands.offered(command.case_ref, offer)
             reply = escape(render_slots(services.ctx, offer))
             blocks = slot_blocks(services.ctx, command.case_ref, offer)

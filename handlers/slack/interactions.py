@@ -17,7 +17,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 from bot.adapters.slack.chat import SlackChat
 from bot.bootstrap import Container
 from bot.domain.authorisation import Operation, authorise
-from bot.domain.errors import DomainError
+from bot.domain.errors import DomainError, Unavailable
 from bot.domain.requests import ReturnKind, reply_kind
 from bot.domain.stages import Action, next_stage
 from bot.logging import get_logger
@@ -94,6 +94,14 @@ class Interactions:
         first, second = about(body)
         try:
             answer = await act(Press(email, first, second))
+        except Unavailable as err:  # nothing retries a person's press: offer it again
+            said = f"Sorry: {self.chat.escape(err.message)}"
+            pressed = (body.get("actions") or [{}])[0]
+            again = views.try_again_blocks(
+                said, str(pressed.get("action_id", "")), str(pressed.get("value", ""))
+            )
+            await self.answers.send(url, said, blocks=again)
+            return
         except DomainError as err:
             await self.answers.send(url, f"Sorry: {self.chat.escape(err.message)}")
             return

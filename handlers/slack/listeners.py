@@ -35,7 +35,7 @@ def register(app: AsyncApp, interactions: Interactions) -> None:
         await ack()
         later.submit(lambda: i.invite_deputy(body))
 
-    @app.action("find_slots")
+    @app.action(views.FIND_SLOTS)
     async def slots(ack: AsyncAck, body: Body) -> None:
         await ack()
         later.submit(lambda: i.offer_slots(body))

@@ -10,13 +10,14 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
+from bot.adapters.slack.card import escape
 from bot.domain.decision import TEXT_MAX_CHARS, Criterion, DecisionRecord, ReviewOutcome
 from bot.domain.notification import NAME_MAX_CHARS, NAMES_MAX
 from bot.domain.requests import ReturnKind
 from bot.services.context import ServiceContext
 from bot.services.meetings import SlotOffer
 from bot.services.presence import CaseAtAGlance
-from handlers.render import slot_line, slots_heading
+from handlers.render import invitation_lines, slot_line, slots_heading
 
 Block = dict[str, Any]
 RETURN_MODAL = "return_modal"
@@ -237,7 +238,7 @@ def home_view(glances: Sequence[CaseAtAGlance]) -> Block:
 def slot_blocks(ctx: ServiceContext, case_ref: str, offer: SlotOffer) -> list[Block]:
     """The ranked slots, each quorate one with a Book button carrying its start time (the
     button books that time if it is still free and quorate when pressed)."""
-    heading = "\n".join(slots_heading(offer))
+    heading = escape("\n".join(slots_heading(offer) + invitation_lines(ctx, offer)))
     blocks: list[Block] = [{"type": "section", "text": {"type": "mrkdwn", "text": heading}}]
     for i, slot in enumerate(offer.proposal.slots[:40], start=1):
         block: Block = {
@@ -254,3 +255,21 @@ def slot_blocks(ctx: ServiceContext, case_ref: str, offer: SlotOffer) -> list[Bl
             }
         blocks.append(block)
     return blocks
+
+
+FIND_SLOTS = "find_slots"
+TRY_AGAIN = "Try again"
+
+
+def try_again_blocks(text: str, action_id: str, value: str) -> list[Block]:
+    """What a person's failed action says, with a button that does the same thing again (the
+    outbox retries only its own rows: this action is theirs to repeat)."""
+    return [
+        {"type": "section", "text": {"type": "mrkdwn", "text": text}},
+        {
+            "type": "actions",
+            "elements": [
+                {"type": "button", "action_id": action_id, "value": value, "text": _text(TRY_AGAIN)}
+            ],
+        },
+    ]

@@ -133,4 +133,4 @@ async def test_schedule_names_who_cannot_come_to_each_slot(world: World) -> None
     ]
     slots = await TextCommands(world.services).run(CHAIR, f"schedule {ref}")
     # LLR's quorum holds without the police decision maker; the chair sees who is missing.
-    assert slots.splitlines()[1].endswith("6 of 7 free, quorate (busy: Det Supt Gray Osei)")
+    assert slots.splitlines()[1].endswith("8 of 9 free, quorate (busy: Det Supt Gray Osei)")

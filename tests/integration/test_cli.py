@@ -83,12 +83,12 @@ def test_report_timeliness_after_a_demo_case(
     monkeypatch.setenv("DATABASE_URL", url)
     table = runner.invoke(cli, ["report", "timeliness"])
     assert table.exit_code == 0, table.output
-    assert "LLR-RR-2026-001: notified Fri 18 Dec; decision on day 13; Panel on day 14" in (
+    assert "LLR-RR-2026-001: notified Fri 18 Dec; decision on day 12; Panel on day 13" in (
         table.output
     )
     assert "Riverside GP Practice        1 working day late" in table.output
     rows = runner.invoke(cli, ["report", "timeliness", "--csv"]).output.splitlines()
     assert rows[0].startswith("case,notified,panel_deadline")
-    assert "LLR-RR-2026-001,2026-12-18,2027-01-13,13,14,True,gp,2027-01-06,2027-01-07,1" in rows
+    assert "LLR-RR-2026-001,2026-12-18,2027-01-13,12,13,True,gp,2027-01-06,2027-01-07,1" in rows
     verified = runner.invoke(cli, ["audit", "verify"])
     assert verified.exit_code == 0, verified.output

@@ -13,6 +13,7 @@ from bot.domain.slots import Busy
 from bot.domain.stages import Stage
 from tests.support.world import (
     CHAIR,
+    GP_SPOC,
     LA_SPOC,
     LONDON,
     OFFICER,
@@ -132,6 +133,24 @@ async def test_when_a_required_principal_is_away_all_window_their_deputy_is_offe
     offer = await world.services.find_slots(case_ref=ref, actor=CHAIR)
     assert offer.with_deputies and offer.proposal.any_quorate
     assert POLICE_DEPUTY in offer.proposal.slots[0].free
+
+
+async def test_a_deputy_is_invited_and_counted_only_for_the_principal_who_cannot_come() -> None:
+    world = World("kent-2024")
+    ref = await world.open()
+    world.calendar.diaries[POLICE_DM] = [all_day(date(2027, 1, d)) for d in range(1, 20)]
+    world.at(date(2026, 12, 18), "11:00")
+    await world.services.send_information_requests(case_ref=ref, actor=OFFICER)
+    offer = await world.services.find_slots(case_ref=ref, actor=CHAIR)
+    slot = offer.proposal.slots[0]
+
+    meeting = await world.services.book_meeting(case_ref=ref, slot=slot, actor=CHAIR)
+
+    deputies = {"eli.brennan@council.example.org", POLICE_DEPUTY, "kit.ramsay@icb.example.org"}
+    assert deputies & set(meeting.invitations) == {POLICE_DEPUTY}
+    # The slot was ranked over the people invited: the busy principal, his deputy, no others.
+    assert slot.free | slot.busy == set(meeting.invitations)
+    assert meeting.information_only() == {GP_SPOC, "quinn.abara@school.example.org"}
 
 
 async def test_a_family_name_that_is_an_ordinary_word_leaves_only_the_reference() -> None:

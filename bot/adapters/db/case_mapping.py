@@ -44,6 +44,7 @@ def to_case(row: CaseRow) -> Case:
         closed_on=row.closed_on,
         threshold_met=row.threshold_met,
         threshold_reasons=row.threshold_reasons,
+        observers=tuple(row.observers) if row.observers is not None else None,
         version=row.version,
     )
 
@@ -101,6 +102,7 @@ def fill_row(row: CaseRow, case: Case) -> None:
     row.ratified_on, row.submitted_on = case.ratified_on, case.submitted_on
     row.closed_on = case.closed_on
     row.threshold_met, row.threshold_reasons = case.threshold_met, case.threshold_reasons
+    row.observers = list(case.observers) if case.observers is not None else None
     _fill_requests(row, case)
     _fill_meeting(row, case.meeting)
     _fill_decision(row, case.decision)

@@ -68,6 +68,7 @@ class CaseRow(Base):
     closed_on: Mapped[date | None] = mapped_column(Date)
     threshold_met: Mapped[bool | None] = mapped_column(Boolean)  # the referral track's decision
     threshold_reasons: Mapped[str] = mapped_column(Text, server_default="", default="")
+    observers: Mapped[list[Any] | None]  # agency codes the chair chose (information only)
     version: Mapped[int] = mapped_column(Integer)
     # Row bookkeeping from the database clock; domain times come from the Clock port.
     created_at: Mapped[datetime] = mapped_column(server_default=NOW)

@@ -221,7 +221,7 @@ async def call(
         log.warning("graph_call", what=what, outcome="entra_unreachable", ms=_ms(started))
         raise GraphUnavailable(
             f"Microsoft Entra ID could not be reached for a token for {what}"
-            f" ({type(err).__name__}); it will be tried again later."
+            f" ({type(err).__name__})."
         ) from None
     except httpx.TransportError as err:
         untrusted = untrusted_certificate(err)
@@ -232,8 +232,7 @@ async def call(
             ) from None
         log.warning("graph_call", what=what, outcome="unreachable", ms=_ms(started))
         raise GraphUnavailable(
-            f"Microsoft Graph could not be reached for {what} ({type(err).__name__});"
-            " it will be tried again later."
+            f"Microsoft Graph could not be reached for {what} ({type(err).__name__})."
         ) from None
     except APIError as err:
         status = err.response_status_code or 0

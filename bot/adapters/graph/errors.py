@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 
-from bot.domain.errors import DomainError, InvalidInput, NotFound
+from bot.domain.errors import DomainError, InvalidInput, NotFound, Unavailable
 
 _AADSTS = re.compile(r"AADSTS(\d{5,7})")
 # Graph's codes are CamelCase words (ErrorItemNotFound, Request_ResourceNotFound); anything
@@ -22,10 +22,12 @@ def clean_code(code: object) -> str:
     return text if _CODE.fullmatch(text) else "unexpected_reply"
 
 
-class GraphUnavailable(DomainError):
+class GraphUnavailable(Unavailable):
     """Graph could not be reached, or kept answering 429/5xx after the client's own retries.
 
-    Not in the outbox runner's never-succeeds list: the action is tried again later.
+    Not in the outbox runner's never-succeeds list: an outbox row is tried again later (and
+    its alert says so). The message says only what happened: a person's own action is not
+    retried, and the service that called says so (`bot.services.not_now`).
     """
 
     code = "graph_unavailable"
@@ -96,6 +98,6 @@ def refusal(
         )
     if status == 429 or status >= 500:
         return GraphUnavailable(  # after kiota's retries, for the 429/503/504 it retries
-            f"Microsoft Graph answered {status} ({code}) to {what}; it will be tried again later."
+            f"Microsoft Graph answered {status} ({code}) to {what}."
         )
     return InvalidInput(f"Microsoft Graph refused {what} ({status} {code}).")
