@@ -297,13 +297,15 @@ class BookingClaims(Protocol):
         self, *, case_ref: str, holder: str, now: datetime, until: datetime
     ) -> int | None:
         """Take the case's claim until `until` unless another holder's claim is still live
-        at `now`: the booking's new sequence number (one more than the last), or None.
-        NotFound for an unknown case."""
+        at `now`: the number of this change (one more than the changes recorded so far), or
+        None. NotFound for an unknown case."""
         ...
 
-    async def release(self, *, case_ref: str, holder: str) -> bool:
-        """Give the claim back; False when it was no longer `holder`'s (it expired and
-        someone else took it)."""
+    async def release(self, *, case_ref: str, holder: str, recorded: bool) -> bool:
+        """Give the claim back, counting the change when it was `recorded`; False when it
+        was no longer `holder`'s (it expired and someone else took it). A change not
+        recorded keeps its number, so trying it again sends Outlook the same transaction id
+        and an invite whose answer was lost is not made twice."""
         ...
 
 

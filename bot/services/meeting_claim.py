@@ -38,7 +38,7 @@ class ClaimLost(Conflict):
 @dataclass(slots=True)
 class Claim:
     case: Case  # as it was when the claim was taken
-    sequence: int  # this booking's number: part of the invite's transaction id
+    sequence: int  # this change's number: part of the invite's transaction id
     holder: str  # this attempt, and no other
     released: bool = False
 
@@ -98,7 +98,7 @@ async def record_under_claim(
                 ctx, claim.case.ref, actor=actor, operation=Operation.SCHEDULE
             ) as change:
                 if not await change.uow.booking_claims.release(
-                    case_ref=claim.case.ref, holder=claim.holder
+                    case_ref=claim.case.ref, holder=claim.holder, recorded=True
                 ):
                     raise ClaimLost(
                         "someone else took over the meeting while the calendar was answering"
@@ -118,7 +118,9 @@ async def _release(ctx: ServiceContext, claim: Claim) -> None:
     """Let the next person in at once; if even this fails, the claim expires by itself."""
     try:
         async with ctx.uow() as uow:
-            await uow.booking_claims.release(case_ref=claim.case.ref, holder=claim.holder)
+            await uow.booking_claims.release(
+                case_ref=claim.case.ref, holder=claim.holder, recorded=False
+            )
             await uow.commit()
     except Exception as err:
         log.warning("booking_claim_kept", case_ref=claim.case.ref, error=type(err).__name__)

@@ -169,7 +169,7 @@ class GraphApiFake:
         self.events: dict[str, Event] = {}
         self.sent: list[Mail] = []
         self.inbox: dict[str, list[Inbound]] = {}
-        self._faults: list[tuple[str, str | None, deque[int | None], int]] = []
+        self._faults: list[tuple[str, str | None, deque[int | None], int, bool]] = []
         self._ids = itertools.count(1)
 
     # -- knobs -----------------------------------------------------------------------------
@@ -228,10 +228,14 @@ class GraphApiFake:
         status: int = 429,
         retry_after: int | None = 1,
         method: str | None = None,
+        after_doing: bool = False,
     ) -> None:
         """The next `times` Graph calls whose path ends with `path_suffix` (and whose method
-        is `method`, when given) answer `status` with `Retry-After` (None: no header)."""
-        self._faults.append((path_suffix, method, deque([retry_after] * times), status))
+        is `method`, when given) answer `status` with `Retry-After` (None: no header).
+        `after_doing`: each call is carried out first and only its answer is lost (a gateway
+        timing out after the write)."""
+        queue = deque([retry_after] * times)
+        self._faults.append((path_suffix, method, queue, status, after_doing))
 
     # -- reading ---------------------------------------------------------------------------
 
@@ -304,12 +308,22 @@ class GraphApiFake:
         if token not in self.tokens:
             raise GraphError(401, "InvalidAuthenticationToken", "Access token validation failure.")
         fault = self._fault(request.scope["path"], request.method)
-        if fault is not None:
-            status, retry_after = fault
-            if retry_after is not None:
-                headers["Retry-After"] = str(retry_after)
-            code = _FAULT_CODES.get(status, "InternalServerError")
-            return status, _error(code, "Please retry later.")
+        if fault is not None and not fault[2]:
+            return self._faulted(fault, headers)
+        answer = self._carry_out(request, handler, roles, body)
+        return answer if fault is None else self._faulted(fault, headers)
+
+    @staticmethod
+    def _faulted(fault: tuple[int, int | None, bool], headers: dict[str, str]) -> Answer:
+        status, retry_after, _ = fault
+        if retry_after is not None:
+            headers["Retry-After"] = str(retry_after)
+        code = _FAULT_CODES.get(status, "InternalServerError")
+        return status, _error(code, "Please retry later.")
+
+    def _carry_out(
+        self, request: Request, handler: Handler, roles: frozenset[str], body: Any
+    ) -> Answer:
         if not roles & self.granted:
             raise GraphError(403, "ErrorAccessDenied", "Access is denied. Check credentials.")
         user = request.path_params["user"].lower()
@@ -321,10 +335,10 @@ class GraphApiFake:
             raise GraphError(404, "ErrorInvalidUser", f"The requested user '{user}' is invalid.")
         return handler(self, Ctx(user, request.path_params, dict(request.query_params), body))
 
-    def _fault(self, path: str, method: str) -> tuple[int, int | None] | None:
-        for suffix, only, queue, status in self._faults:
+    def _fault(self, path: str, method: str) -> tuple[int, int | None, bool] | None:
+        for suffix, only, queue, status, after_doing in self._faults:
             if queue and path.endswith(suffix) and only in (None, method):
-                return status, queue.popleft()
+                return status, queue.popleft(), after_doing
         return None
 
     async def _token(self, request: Request) -> Response:

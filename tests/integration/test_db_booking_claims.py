@@ -1,5 +1,6 @@
-"""Booking claims on a real database: one holder at a time per case, a sequence that only
-grows, and a claim that a crashed holder leaves behind simply expires."""
+"""Booking claims on a real database: one holder at a time per case, a number that grows
+with each change recorded (and is given again to a change tried again), and a claim that a
+crashed holder leaves behind simply expires."""
 
 from __future__ import annotations
 
@@ -29,9 +30,9 @@ async def claim(uows: Callable[[], SqlUnitOfWork], holder: str, now: datetime) -
         return sequence
 
 
-async def release(uows: Callable[[], SqlUnitOfWork], holder: str) -> bool:
+async def release(uows: Callable[[], SqlUnitOfWork], holder: str, *, recorded: bool = True) -> bool:
     async with uows() as uow:
-        released = await uow.booking_claims.release(case_ref=REF, holder=holder)
+        released = await uow.booking_claims.release(case_ref=REF, holder=holder, recorded=recorded)
         await uow.commit()
         return released
 
@@ -56,11 +57,23 @@ async def test_one_holder_at_a_time_and_each_booking_gets_the_next_number(
     assert await claim(with_case, "second", NOW + timedelta(seconds=31)) == 2
 
 
+async def test_a_change_not_recorded_is_tried_again_under_the_same_number(
+    with_case: Callable[[], SqlUnitOfWork],
+) -> None:
+    # Outlook's answer was lost: the invite may exist, so trying again must send the same
+    # transaction id (Outlook then answers with that invite instead of making a second).
+    assert await claim(with_case, "lost-answer", NOW) == 1
+    assert await release(with_case, "lost-answer", recorded=False)
+    assert await claim(with_case, "try-again", NOW + timedelta(seconds=5)) == 1
+    assert await release(with_case, "try-again", recorded=True)
+    assert await claim(with_case, "a-move", NOW + timedelta(seconds=10)) == 2
+
+
 async def test_a_claim_left_by_a_crashed_holder_expires(
     with_case: Callable[[], SqlUnitOfWork],
 ) -> None:
     assert await claim(with_case, "crashed", NOW) == 1
-    assert await claim(with_case, "next", NOW + TWO_MINUTES) == 2
+    assert await claim(with_case, "next", NOW + TWO_MINUTES) == 1  # the same change, again
     assert not await release(with_case, "crashed")  # too late: its booking must not record
 
 

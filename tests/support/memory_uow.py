@@ -249,17 +249,17 @@ class MemoryBookingClaims:
     ) -> int | None:
         if case_ref not in self.store.cases:
             raise NotFound(f"No case with reference {case_ref}.")
-        sequence, _, live_until = self.store.booking_claims.get(case_ref, (0, None, None))
+        recorded, _, live_until = self.store.booking_claims.get(case_ref, (0, None, None))
         if live_until is not None and live_until > now:
             return None
-        self.store.booking_claims[case_ref] = (sequence + 1, holder, until)
-        return sequence + 1
+        self.store.booking_claims[case_ref] = (recorded, holder, until)
+        return recorded + 1
 
-    async def release(self, *, case_ref: str, holder: str) -> bool:
-        sequence, current, _ = self.store.booking_claims.get(case_ref, (0, None, None))
+    async def release(self, *, case_ref: str, holder: str, recorded: bool) -> bool:
+        count, current, _ = self.store.booking_claims.get(case_ref, (0, None, None))
         if current != holder:
             return False
-        self.store.booking_claims[case_ref] = (sequence, None, None)
+        self.store.booking_claims[case_ref] = (count + recorded, None, None)
         return True
 
 

@@ -26,25 +26,30 @@ class SqlBookingClaims:
         self, *, case_ref: str, holder: str, now: datetime, until: datetime
     ) -> int | None:
         row = BookingClaimRow.__table__.c
+        # `sequence` counts the changes recorded; this claim's change is the next one.
         first = insert_for(self._session, BookingClaimRow).values(
-            case_ref=case_ref, sequence=1, holder=holder, claimed_until=until
+            case_ref=case_ref, sequence=0, holder=holder, claimed_until=until
         )
         upsert = first.on_conflict_do_update(
             index_elements=[row.case_ref],
-            set_={"sequence": row.sequence + 1, "holder": holder, "claimed_until": until},
+            set_={"holder": holder, "claimed_until": until},
             where=or_(row.claimed_until.is_(None), row.claimed_until <= now),
         ).returning(row.sequence)
         try:
-            sequence: int | None = (await self._session.execute(upsert)).scalar_one_or_none()
+            recorded: int | None = (await self._session.execute(upsert)).scalar_one_or_none()
         except IntegrityError:  # the foreign key: there is no such case
             raise NotFound(f"No case with reference {case_ref}.") from None
-        return sequence
+        return None if recorded is None else recorded + 1
 
-    async def release(self, *, case_ref: str, holder: str) -> bool:
+    async def release(self, *, case_ref: str, holder: str, recorded: bool) -> bool:
         table = BookingClaimRow
         released = await self._session.execute(
             update(table)
             .where(table.case_ref == case_ref, table.holder == holder)
-            .values(holder=None, claimed_until=None)
+            .values(
+                holder=None,
+                claimed_until=None,
+                sequence=table.sequence + 1 if recorded else table.sequence,
+            )
         )
         return bool(getattr(released, "rowcount", 0))

@@ -126,3 +126,27 @@ async def test_a_slot_search_that_stays_throttled_says_so_and_try_again_finds_sl
     await interaction(running, button(slack_api, chair, "find_slots", ref, key="again"))
     offer = (await answered(running, slack_api, "again"))["text"]
     assert offer.startswith("Meeting slots, best first") and "quorate" in offer
+
+
+async def test_booking_again_after_outlook_lost_its_answer_makes_no_second_invite(
+    running: Running, slack_api: SlackApiFake, graph_api: GraphApiFake
+) -> None:
+    ref = await open_case(running)
+    chair = slack_api.emails[CHAIR]
+    await command(running, slack_api, chair, "schedule", channel=ref.lower())
+    # A gateway times out after Outlook made the invite: the bot cannot know it exists.
+    graph_api.fail(
+        "/events", status=504, retry_after=None, times=3, method="POST", after_doing=True
+    )
+
+    _, first = await command(running, slack_api, chair, f"book {ref} 1", channel=ref.lower())
+    assert first is not None
+    assert first.startswith(f"Sorry: The {ref} meeting was not booked: Outlook did not answer")
+    assert len(graph_api.events) == 1  # made, though nobody heard
+
+    _, again = await command(running, slack_api, chair, f"book {ref} 1", channel=ref.lower())
+    assert again == "Booked: 8 invited."
+    assert len(graph_api.events) == 1  # the same transaction id: Outlook gave back that invite
+    posts = graph_api.calls_to("/events", "POST")
+    assert [c.status for c in posts] == [504, 504, 504, 201]
+    assert len({c.body["transactionId"] for c in posts}) == 1
