@@ -81,6 +81,13 @@ async def change_case(
 
 
 async def announce(ctx: ServiceContext, case: Case, text: str) -> None:
-    """Tell the case channel, and keep its pinned card in step."""
+    """Tell the case channel, and keep its pinned card and topic in step."""
     await ctx.chat.post(channel=case.channel, text=text)
+    await show_case(ctx, case)
+
+
+async def show_case(ctx: ServiceContext, case: Case) -> None:
+    """The pinned card and the channel topic as the case is now. Chat changes each only when
+    its text changes (a topic set in Slack posts a line in the channel)."""
     await ctx.chat.update_case_card(channel=case.channel, card=ctx.card(case))
+    await ctx.chat.set_topic(channel=case.channel, topic=ctx.topic(case))

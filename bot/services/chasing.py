@@ -12,7 +12,7 @@ from bot.domain.playbook import Audience, ChaseStepKind
 from bot.domain.requests import InformationRequest
 from bot.domain.stages import Stage
 from bot.ports import RequestThread
-from bot.services.change import change_case
+from bot.services.change import change_case, show_case
 from bot.services.context import ServiceContext
 from bot.services.delivery import deliver_to_person
 from bot.services.wording import plural
@@ -73,7 +73,7 @@ async def run_chase_step(
         request.record_chase(step, ctx.today())
         change.record(f"chase_{step.value}", agency=agency)
     told = await _tell_ladder_targets(ctx, case, request, step, due_on)
-    await ctx.chat.update_case_card(channel=case.channel, card=ctx.card(case))
+    await show_case(ctx, case)
     return ChaseOutcome(True, ", ".join(told))
 
 

@@ -15,6 +15,7 @@ from bot.domain.outbox import DueAction
 from bot.domain.stages import Stage, Track
 from bot.logging import get_logger
 from bot.ports import Bookmark, UnitOfWork
+from bot.services.change import show_case
 from bot.services.context import ServiceContext
 from bot.services.requests import deliver_requests, mark_requests_sent
 
@@ -52,12 +53,13 @@ async def plan_opening(
 async def run_opening(ctx: ServiceContext, *, case_ref: str, send_requests: bool) -> str:
     """The outbox's work: open the channel if there is none, then send the requests that are
     due and not yet delivered. Returns what was done, in words for the log."""
-    case = await ensure_channel(ctx, case_ref=case_ref)
+    case = await ensure_channel(ctx, case_ref=case_ref, requests_follow=send_requests)
     if not send_requests or case.track is not Track.RAPID_REVIEW:
+        await show_case(ctx, case)
         return f"channel {case.channel}"
     if case.stage is Stage.NOTIFIED:
         case = await mark_requests_sent(ctx, case_ref=case.ref, actor=SYSTEM)
-    delivered = await deliver_requests(ctx, case)
+    delivered = await deliver_requests(ctx, case)  # its announcement posts the card
     return f"channel {case.channel}; {delivered} request(s) delivered"
 
 
@@ -77,21 +79,26 @@ async def opening_progress(ctx: ServiceContext, *, case_ref: str, action_id: int
     )
 
 
-async def ensure_channel(ctx: ServiceContext, *, case_ref: str) -> Case:
+async def ensure_channel(
+    ctx: ServiceContext, *, case_ref: str, requests_follow: bool = False
+) -> Case:
     """The case channel, created if the case has none, then set up: the timetable, anyone
-    chat could not invite, the bookmarks and the card (a rerun repeats none of them)."""
+    chat could not invite and the bookmarks (a rerun repeats none of them). The card comes
+    after, once it has something true to show (the requests, when they are sent)."""
     async with ctx.uow() as uow:
         case = await uow.cases.get(case_ref)
     if not case.channel:
-        case = await _create_channel(ctx, case)
+        # Requests about to go: the topic is set with the card, true from its first line.
+        unsent = requests_follow and case.track is Track.RAPID_REVIEW
+        case = await _create_channel(ctx, case, topic="" if unsent else ctx.topic(case))
     await _set_up(ctx, case)
     return case
 
 
-async def _create_channel(ctx: ServiceContext, case: Case) -> Case:
+async def _create_channel(ctx: ServiceContext, case: Case, *, topic: str) -> Case:
     name = ctx.guard(case).check(case.ref.lower(), "channel name")
     channel = await ctx.chat.open_case_channel(
-        case_ref=name, members=sorted(case.members), topic=ctx.topic(case)
+        case_ref=name, members=sorted(case.members), topic=topic
     )
     async with ctx.uow() as uow:
         case = await uow.cases.get(case.ref)
@@ -139,4 +146,3 @@ async def _set_up(ctx: ServiceContext, case: Case) -> None:
                 Bookmark("Decision record form", f"{base}/decision-record"),
             ],
         )
-    await ctx.chat.update_case_card(channel=channel, card=ctx.card(case))
