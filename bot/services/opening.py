@@ -17,6 +17,7 @@ from bot.logging import get_logger
 from bot.ports import Bookmark, UnitOfWork
 from bot.services.change import show_case
 from bot.services.context import ServiceContext
+from bot.services.delivery import prefers_email
 from bot.services.requests import deliver_requests, mark_requests_sent
 
 log = get_logger(__name__)
@@ -116,6 +117,20 @@ async def _create_channel(ctx: ServiceContext, case: Case, *, topic: str) -> Cas
     return case
 
 
+async def _how_reached(ctx: ServiceContext, email: str) -> str:
+    """What will really happen to one person left out of the channel, as `deliver_to_person`
+    will do it: a direct message for someone chat knows, else an email to their address."""
+    if ctx.directory.person(email) is None:  # on the case, since gone from the directory
+        return (
+            f"• {email} is no longer in the partnership directory, so the bot will not reach"
+            " them at all: add them back to the directory, or tell them yourself."
+        )
+    name = ctx.name(email)
+    if not prefers_email(ctx, email) and await ctx.chat.can_message(email=email):
+        return f"• {name} could not be invited: the bot sends them direct messages instead."
+    return f"• {name} is not in chat: the bot emails them instead, at {email}."
+
+
 async def _set_up(ctx: ServiceContext, case: Case) -> None:
     channel = case.channel
     timetable = ctx.timetable(case)
@@ -129,11 +144,10 @@ async def _set_up(ctx: ServiceContext, case: Case) -> None:
     missing = await ctx.chat.missing_members(channel=channel)
     if missing:
         chairs = await ctx.mentions(ctx.chairs())
-        names = ", ".join(ctx.name(e) for e in missing)
+        lines = [await _how_reached(ctx, email) for email in missing]
         await ctx.chat.post(
             channel=channel,
-            text=f"{chairs} Not in this channel (chat could not find or invite them): {names}."
-            " The bot reaches them by direct message or email instead.",
+            text=f"{chairs} Not in this channel, so they cannot read it:\n" + "\n".join(lines),
         )
     if ctx.public_base_url:
         base = ctx.public_base_url.rstrip("/")

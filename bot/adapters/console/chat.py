@@ -99,6 +99,9 @@ class ConsoleChat:
     async def missing_members(self, *, channel: str) -> tuple[str, ...]:
         return ()  # everyone is "in" the console
 
+    async def can_message(self, *, email: str) -> bool:
+        return True  # everyone reads the console
+
     def escape(self, text: str) -> str:
         return text  # the console renders no markup
 

@@ -109,6 +109,9 @@ class SlackChat:
     async def missing_members(self, *, channel: str) -> tuple[str, ...]:
         return self._missing.get(channel, ())
 
+    async def can_message(self, *, email: str) -> bool:
+        return await self._lookup(email) is not None
+
     def escape(self, text: str) -> str:
         """Slack's three control characters, as its docs ask: `<!here>` then reads as text."""
         return escape(text)

@@ -14,10 +14,12 @@ from bot.adapters.slack.chat import SlackChat
 from bot.domain.meeting import Response
 from bot.domain.requests import ReturnKind
 from bot.services.decisions import parse_decision
+from bot.services.doorbell import Doorbell
 from bot.services.facade import Services
+from bot.services.opening import run_opening
 from tests.fakes.slack_api import SlackApiFake
 from tests.services.test_decision_and_submission import decision_fields
-from tests.support.world import CHAIR, OFFICER, World
+from tests.support.world import CHAIR, GP_SPOC, OFFICER, POLICE_DEPUTY, World
 
 
 @pytest.fixture
@@ -136,3 +138,34 @@ async def test_the_card_is_posted_once_complete_and_its_next_follows_every_stage
     assert texts.index(shown[0]) == sent + 1  # the card comes after the requests exist
     changes = [t for n, t in enumerate(shown) if n == 0 or shown[n - 1] != t]
     assert changes == [f"Case {REF}: {stage}. Next: {nxt}" for stage, nxt in LIFE]
+
+
+async def test_the_chair_is_told_what_really_happens_to_each_person_left_out(
+    world: World, slack_api: SlackApiFake
+) -> None:
+    """In Slack but refused an invitation: direct messages. Not in Slack: email, at their
+    address. Gone from the directory since the case was opened: nobody reaches them."""
+    gone = POLICE_DEPUTY
+    slack_api.emails.pop(gone)  # not in Slack either
+    world.ctx = replace(world.ctx, doorbell=Doorbell())  # nobody opens it yet
+    opened = await Services(world.ctx).receive_notification(
+        notification=world.notification(), actor=OFFICER
+    )
+    people = [p for p in world.directory.people if p.email != gone]
+    later = replace(world.ctx, directory=world.directory.model_copy(update={"people": people}))
+    slack_api.fail("conversations.invite", error="user_is_restricted")  # a guest account
+
+    await run_opening(later, case_ref=opened.case.ref, send_requests=True)
+
+    texts = [str(c.args.get("text", "")) for c in slack_api.calls_to("chat.postMessage")]
+    (told,) = [t for t in texts if "Not in this channel" in t]
+    chair = slack_api.emails[CHAIR]
+    lines = told.splitlines()
+    assert lines[0] == f"<@{chair}> Not in this channel, so they cannot read it:"
+    assert "• Fay Morrow could not be invited: the bot sends them direct messages instead." in lines
+    assert f"• Dr Oli Danvers is not in chat: the bot emails them instead, at {GP_SPOC}." in lines
+    assert (
+        f"• {gone} is no longer in the partnership directory, so the bot will not reach them"
+        " at all: add them back to the directory, or tell them yourself."
+    ) in lines
+    assert "direct message or email" not in told
