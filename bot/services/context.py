@@ -118,14 +118,17 @@ class ServiceContext:
         """The pinned case card: stage, next deadline, returns and meeting at a glance."""
         timetable = self.timetable(case)
         returned = [r for r in case.requests.values() if not r.is_open]
-        lines = [f"Returns: {len(returned)} of {len(case.requests)} received"]
+        lines = []
+        if case.requests:  # none before they are sent, and none on a referral
+            lines.append(f"Returns: {len(returned)} of {len(case.requests)} received")
         outstanding = [r.agency for r in case.open_requests()]
         if outstanding:
             lines.append("Outstanding: " + ", ".join(self._agency_name(a) for a in outstanding))
         if case.meeting:
             start = case.meeting.start.astimezone(self.zone)
             lines.append(f"Meeting: {start:%a %d %b %H:%M} (day {case.meeting.day})")
-        lines.append(f"Panel deadline: {timetable.panel_deadline:%a %d %b %Y}")
+        if case.track is Track.RAPID_REVIEW:  # a referral's last date is its decision
+            lines.append(f"Panel deadline: {timetable.panel_deadline:%a %d %b %Y}")
         return CaseCard(
             case_ref=case.ref,
             stage=case.stage.label,

@@ -18,7 +18,7 @@ from bot.domain.playbook import Audience
 from bot.domain.reminders import ReminderKind, plan_reminders, still_matters
 from bot.domain.stages import NEXT_STEP
 from bot.ports import UnitOfWork
-from bot.services.change import read_case
+from bot.services.change import read_case, show_case
 from bot.services.context import ServiceContext
 from bot.services.wording import plural
 
@@ -66,6 +66,7 @@ async def send_reminder(
     people = ctx.audience_emails(Audience(a) for a in payload.get("audience", []))
     mentions = await ctx.mentions(people)
     await ctx.chat.post(channel=case.channel, text=f"{mentions} {text}".strip())
+    await show_case(ctx, case)  # a milestone's day: what is next may have moved on
     return ReminderOutcome(True, "the case channel")
 
 
