@@ -90,6 +90,10 @@ class Chat(Protocol):
         """Emails that opening `channel` could not invite (not in the workspace, refused)."""
         ...
 
+    async def can_message(self, *, email: str) -> bool:
+        """Whether chat can send this person a direct message (they are in the workspace)."""
+        ...
+
     def escape(self, text: str) -> str:
         """Someone's own words, made inert for this chat's markup before the bot repeats them:
         no mention, broadcast (`<!channel>`) or link can ride in on user text."""

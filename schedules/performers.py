@@ -17,6 +17,7 @@ from types import MappingProxyType
 from bot.domain.errors import InvalidInput
 from bot.domain.outbox import DueAction, Outcome
 from bot.domain.playbook import ChaseStepKind
+from bot.domain.reminders import reminder_group
 from bot.services.chasing import run_chase_step
 from bot.services.decisions import email_panel
 from bot.services.facade import Services
@@ -27,7 +28,9 @@ from bot.services.routines import (
     plan_mailbox_read,
     plan_response_poll,
     polling_matters,
+    rung_superseded,
     send_digest,
+    superseded,
 )
 
 # (services, action, late_since) -> (outcome, note). `late_since` is the working day the
@@ -56,12 +59,13 @@ def _case_ref(action: DueAction) -> str:
 async def _chase(
     services: Services, action: DueAction, late_since: date | None
 ) -> tuple[Outcome, str]:
+    if late_since is not None and await rung_superseded(services.ctx, action):
+        return Outcome.DROPPED, "a later rung to the same people is due now"
     result = await run_chase_step(
         services.ctx,
         case_ref=_case_ref(action),
         agency=str(action.payload["agency"]),
         step=ChaseStepKind(action.payload["step"]),
-        due_on=late_since,
     )
     return (Outcome.DONE if result.sent else Outcome.DROPPED), result.reason
 
@@ -83,9 +87,11 @@ async def _opening_progress(services: Services, action: DueAction) -> str | None
 async def _reminder(
     services: Services, action: DueAction, late_since: date | None
 ) -> tuple[Outcome, str]:
-    result = await send_reminder(
-        services.ctx, case_ref=_case_ref(action), payload=action.payload, due_on=late_since
-    )
+    if late_since is not None and await superseded(
+        services.ctx, action, reminder_group(action.key)
+    ):
+        return Outcome.DROPPED, "a later reminder of the same thing is due now"
+    result = await send_reminder(services.ctx, case_ref=_case_ref(action), payload=action.payload)
     return (Outcome.DONE if result.sent else Outcome.DROPPED), result.reason
 
 

@@ -6,7 +6,7 @@ from enum import StrEnum
 
 from bot.domain.cases import Case
 from bot.domain.directory import AgencyRole, Directory, Role
-from bot.domain.errors import NotAuthorised
+from bot.domain.errors import NotAuthorised, NotFound
 
 SYSTEM = "rrbot"  # the bot itself, acting from its schedule or an authenticated webhook
 
@@ -45,6 +45,27 @@ ALLOWED: dict[Operation, frozenset[Role]] = {
 }
 
 
+# Roles on every case (`services.cases.case_members`): they may be told a reference is unknown.
+SEES_EVERY_CASE = frozenset(
+    {Role.BUSINESS_OFFICER, Role.CHAIR, Role.PARTNERSHIP_MANAGER, Role.INDEPENDENT_ADVISOR}
+)
+
+
+def not_on_case(ref: str) -> str:
+    """One answer for a case that does not exist and one the person is not on: the answer
+    must not tell someone outside a case that it exists."""
+    return f"No case {ref} that you are on."
+
+
+def unknown_case(directory: Directory, actor: str, ref: str, err: NotFound) -> NotFound:
+    """What to say of a reference with no case: precisely to those on every case (and the
+    bot), otherwise the same words as for a case the person is not on."""
+    person = directory.person(actor)
+    if actor == SYSTEM or (person is not None and set(person.roles) & SEES_EVERY_CASE):
+        return err
+    return NotFound(not_on_case(ref))
+
+
 def _describe(directory: Directory, actor: str) -> str:
     person = directory.person(actor)
     if person is None:
@@ -64,12 +85,12 @@ def authorise(
     """Refuse, in words, anyone without the role or not on the case."""
     if actor == SYSTEM:
         return
+    if case is not None and not case.is_member(actor):  # checked first: says nothing more
+        raise NotAuthorised(not_on_case(case.ref))
     if directory.person(actor) is None:
         raise NotAuthorised(
             f"Only people in the partnership directory can {operation}; {actor} is not."
         )
-    if case is not None and not case.is_member(actor):
-        raise NotAuthorised(f"You are not on {case.ref}, so you cannot {operation}.")
     if operation is Operation.VIEW_CASE:
         return
     person = directory.person(actor)

@@ -49,6 +49,12 @@ def reminder_key(case_ref: str, *parts: object) -> str:
     return ":".join([case_ref, "reminder", *(str(p) for p in parts)])
 
 
+def reminder_group(key: str) -> str:
+    """The key prefix of the reminders about the same thing (one milestone, the Panel
+    countdown, one meeting's papers): late together, only the latest of them is sent."""
+    return key.rsplit(":", 1)[0] + ":"
+
+
 def plan_reminders(
     case: Case, timetable: Timetable, playbook: Playbook, workdays: WorkingCalendar
 ) -> list[PlannedReminder]:

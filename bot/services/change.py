@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
+from collections.abc import AsyncIterator, Iterator
+from contextlib import asynccontextmanager, contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
-from bot.domain.authorisation import Operation, authorise
+from bot.domain.authorisation import Operation, authorise, unknown_case
 from bot.domain.cases import Case, parse_ref
+from bot.domain.errors import NotFound
 from bot.ports import UnitOfWork
 from bot.services.context import ServiceContext
 
@@ -29,6 +30,15 @@ class CaseChange:
         self.discarded = True
 
 
+@contextmanager
+def unknown_case_hidden(ctx: ServiceContext, actor: str, ref: str) -> Iterator[None]:
+    """A reference with no case is answered as one the actor is not on (`unknown_case`)."""
+    try:
+        yield
+    except NotFound as err:
+        raise unknown_case(ctx.directory, actor, ref, err) from None
+
+
 async def read_case(
     ctx: ServiceContext,
     case_ref: str,
@@ -38,8 +48,10 @@ async def read_case(
     agency: str | None = None,
 ) -> Case:
     """A case to look at (or to check before an outside call), for someone allowed to."""
+    ref = parse_ref(case_ref)
     async with ctx.uow() as uow:
-        case = await uow.cases.get(parse_ref(case_ref))
+        with unknown_case_hidden(ctx, actor, ref):
+            case = await uow.cases.get(ref)
     authorise(ctx.directory, actor, operation, case, agency=agency)
     return case
 
@@ -53,8 +65,10 @@ async def change_case(
     operation: Operation,
     agency: str | None = None,
 ) -> AsyncIterator[CaseChange]:
+    ref = parse_ref(case_ref)
     async with ctx.uow() as uow:
-        case = await uow.cases.get(parse_ref(case_ref))
+        with unknown_case_hidden(ctx, actor, ref):
+            case = await uow.cases.get(ref)
         authorise(ctx.directory, actor, operation, case, agency=agency)
         change = CaseChange(uow, case)
         yield change
@@ -67,6 +81,13 @@ async def change_case(
 
 
 async def announce(ctx: ServiceContext, case: Case, text: str) -> None:
-    """Tell the case channel, and keep its pinned card in step."""
+    """Tell the case channel, and keep its pinned card and topic in step."""
     await ctx.chat.post(channel=case.channel, text=text)
+    await show_case(ctx, case)
+
+
+async def show_case(ctx: ServiceContext, case: Case) -> None:
+    """The pinned card and the channel topic as the case is now. Chat changes each only when
+    its text changes (a topic set in Slack posts a line in the channel)."""
     await ctx.chat.update_case_card(channel=case.channel, card=ctx.card(case))
+    await ctx.chat.set_topic(channel=case.channel, topic=ctx.topic(case))

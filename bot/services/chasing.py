@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
 
 from bot.domain.authorisation import SYSTEM, Operation
 from bot.domain.cases import Case
@@ -12,7 +11,7 @@ from bot.domain.playbook import Audience, ChaseStepKind
 from bot.domain.requests import InformationRequest
 from bot.domain.stages import Stage
 from bot.ports import RequestThread
-from bot.services.change import change_case
+from bot.services.change import change_case, show_case
 from bot.services.context import ServiceContext
 from bot.services.delivery import deliver_to_person
 from bot.services.wording import plural
@@ -58,12 +57,11 @@ async def run_chase_step(
     agency: str,
     step: ChaseStepKind,
     actor: str = SYSTEM,
-    due_on: date | None = None,
 ) -> ChaseOutcome:
     """One rung of the ladder; a rung that no longer matters is dropped, never sent.
 
-    `due_on` is the working day the rung was meant for when it runs late (after downtime):
-    the message then says so, since "due today" would no longer be true on its own."""
+    Worded for the day it goes out: a rung that runs late (after downtime) says the real
+    due date and how late the return is now, never "due today" on a later day."""
     async with change_case(ctx, case_ref, actor=actor, operation=Operation.CHASE) as change:
         case = change.case
         request = case.request_for(agency)
@@ -72,8 +70,8 @@ async def run_chase_step(
             return ChaseOutcome(False, "the request was already returned or the case closed")
         request.record_chase(step, ctx.today())
         change.record(f"chase_{step.value}", agency=agency)
-    told = await _tell_ladder_targets(ctx, case, request, step, due_on)
-    await ctx.chat.update_case_card(channel=case.channel, card=ctx.card(case))
+    told = await _tell_ladder_targets(ctx, case, request, step)
+    await show_case(ctx, case)
     return ChaseOutcome(True, ", ".join(told))
 
 
@@ -99,13 +97,15 @@ async def _tell_ladder_targets(
     case: Case,
     request: InformationRequest,
     step: ChaseStepKind,
-    due_on: date | None,
 ) -> list[str]:
     agency = ctx.agency(request.agency)
     late = max(ctx.workdays.between(request.due, ctx.today()), 0)
     template = _STEP_TEXT[step]
-    if step is ChaseStepKind.CHASE and ctx.today() > request.due:  # run late: not "today"
-        template = _CHASE_AFTER_THE_DAY
+    if step in (ChaseStepKind.REMINDER, ChaseStepKind.CHASE):  # run late: worded for now
+        if ctx.today() > request.due:
+            template = _CHASE_AFTER_THE_DAY
+        elif ctx.today() == request.due:
+            template = _STEP_TEXT[ChaseStepKind.CHASE]
     text = template.format(
         agency=agency.name,
         ref=case.ref,
@@ -113,8 +113,6 @@ async def _tell_ladder_targets(
         day=ctx.day_of(case, request.due),
         late=plural(late, "working day"),
     )
-    if due_on is not None:
-        text += f" (this was due on {due_on:%A} {due_on.day} {due_on:%B})"
     targets = next(s.targets for s in ctx.playbook.chase_ladder if s.kind is step)
     told: list[str] = []
     in_channel = [t for t in targets if t in _CHANNEL_AUDIENCES]

@@ -11,6 +11,7 @@ from zoneinfo import ZoneInfo
 from bot.domain.cases import Case
 from bot.domain.directory import Agency, Directory, Partner, Role
 from bot.domain.errors import NotFound, PersonalDataRefused
+from bot.domain.next_due import next_due
 from bot.domain.playbook import Audience, Playbook
 from bot.domain.sensitivity import SensitivityGuard, Where
 from bot.domain.stages import Track
@@ -18,6 +19,8 @@ from bot.domain.timetable import Timetable, build_referral_timetable, build_time
 from bot.domain.workdays import WorkingCalendar
 from bot.ports import CalendarPort, CaseCard, Chat, Clock, Mail, Mailbox, UnitOfWork
 from bot.services.doorbell import Doorbell
+
+TOPIC_LIMIT = 250  # Slack refuses a longer channel topic (too_long)
 
 
 @dataclass(frozen=True, slots=True)
@@ -114,22 +117,22 @@ class ServiceContext:
     def card(self, case: Case) -> CaseCard:
         """The pinned case card: stage, next deadline, returns and meeting at a glance."""
         timetable = self.timetable(case)
-        today = self.today()
-        upcoming = [m for m in timetable.milestones if m.due >= today]
-        nxt = upcoming[0] if upcoming else timetable.milestones[-1]
         returned = [r for r in case.requests.values() if not r.is_open]
-        lines = [f"Returns: {len(returned)} of {len(case.requests)} received"]
+        lines = []
+        if case.requests:  # none before they are sent, and none on a referral
+            lines.append(f"Returns: {len(returned)} of {len(case.requests)} received")
         outstanding = [r.agency for r in case.open_requests()]
         if outstanding:
             lines.append("Outstanding: " + ", ".join(self._agency_name(a) for a in outstanding))
         if case.meeting:
             start = case.meeting.start.astimezone(self.zone)
             lines.append(f"Meeting: {start:%a %d %b %H:%M} (day {case.meeting.day})")
-        lines.append(f"Panel deadline: {timetable.panel_deadline:%a %d %b %Y}")
+        if case.track is Track.RAPID_REVIEW:  # a referral's last date is its decision
+            lines.append(f"Panel deadline: {timetable.panel_deadline:%a %d %b %Y}")
         return CaseCard(
             case_ref=case.ref,
             stage=case.stage.label,
-            next_deadline=f"{nxt.title}: {nxt.due:%a %d %b} (day {nxt.day})",
+            next_deadline=next_due(case, timetable, self.today()),
             lines=tuple(lines),
         )
 
@@ -147,10 +150,12 @@ class ServiceContext:
         return self._agency_name(code)
 
     def topic(self, case: Case) -> str:
+        """Stage and next deadline, never a name; within Slack's 250 characters."""
         card = self.card(case)
-        return self.safe(
-            case, f"{case.ref} · {card.stage} · next: {card.next_deadline}", "channel topic"
-        )
+        text = f"{case.ref} · {card.stage} · next: {card.next_deadline}"
+        if len(text) > TOPIC_LIMIT:
+            text = text[: TOPIC_LIMIT - 1].rstrip() + "…"
+        return self.safe(case, text, "channel topic")
 
     def safe(self, case: Case, text: str, where: Where) -> str:
         """Our own wording, or the bare reference when it collides with a name on the case.

@@ -21,7 +21,7 @@ from bot.domain.cases import Case, parse_ref
 from bot.domain.errors import Conflict, IllegalTransition
 from bot.domain.stages import Action, Stage, next_stage
 from bot.logging import get_logger
-from bot.services.change import CaseChange, change_case
+from bot.services.change import CaseChange, change_case, unknown_case_hidden
 from bot.services.context import ServiceContext
 from bot.services.meetings import booked, slot_label
 
@@ -51,10 +51,11 @@ async def claimed(
     ref, holder, now = parse_ref(case_ref), secrets.token_hex(16), ctx.now()
     async with ctx.uow() as uow:
         # Claim first, then read: a booking recorded just before is then seen here.
-        sequence = await uow.booking_claims.claim(
-            case_ref=ref, holder=holder, now=now, until=now + CLAIM_FOR
-        )
-        case = await uow.cases.get(ref)
+        with unknown_case_hidden(ctx, actor, ref):
+            sequence = await uow.booking_claims.claim(
+                case_ref=ref, holder=holder, now=now, until=now + CLAIM_FOR
+            )
+            case = await uow.cases.get(ref)
         authorise(ctx.directory, actor, Operation.SCHEDULE, case)
         _refuse_unless_ready(ctx, case, action)
         if sequence is None:

@@ -15,7 +15,9 @@ from bot.domain.outbox import DueAction
 from bot.domain.stages import Stage, Track
 from bot.logging import get_logger
 from bot.ports import Bookmark, UnitOfWork
+from bot.services.change import show_case
 from bot.services.context import ServiceContext
+from bot.services.delivery import prefers_email
 from bot.services.requests import deliver_requests, mark_requests_sent
 
 log = get_logger(__name__)
@@ -52,12 +54,13 @@ async def plan_opening(
 async def run_opening(ctx: ServiceContext, *, case_ref: str, send_requests: bool) -> str:
     """The outbox's work: open the channel if there is none, then send the requests that are
     due and not yet delivered. Returns what was done, in words for the log."""
-    case = await ensure_channel(ctx, case_ref=case_ref)
+    case = await ensure_channel(ctx, case_ref=case_ref, requests_follow=send_requests)
     if not send_requests or case.track is not Track.RAPID_REVIEW:
+        await show_case(ctx, case)
         return f"channel {case.channel}"
     if case.stage is Stage.NOTIFIED:
         case = await mark_requests_sent(ctx, case_ref=case.ref, actor=SYSTEM)
-    delivered = await deliver_requests(ctx, case)
+    delivered = await deliver_requests(ctx, case)  # its announcement posts the card
     return f"channel {case.channel}; {delivered} request(s) delivered"
 
 
@@ -77,21 +80,26 @@ async def opening_progress(ctx: ServiceContext, *, case_ref: str, action_id: int
     )
 
 
-async def ensure_channel(ctx: ServiceContext, *, case_ref: str) -> Case:
+async def ensure_channel(
+    ctx: ServiceContext, *, case_ref: str, requests_follow: bool = False
+) -> Case:
     """The case channel, created if the case has none, then set up: the timetable, anyone
-    chat could not invite, the bookmarks and the card (a rerun repeats none of them)."""
+    chat could not invite and the bookmarks (a rerun repeats none of them). The card comes
+    after, once it has something true to show (the requests, when they are sent)."""
     async with ctx.uow() as uow:
         case = await uow.cases.get(case_ref)
     if not case.channel:
-        case = await _create_channel(ctx, case)
+        # Requests about to go: the topic is set with the card, true from its first line.
+        unsent = requests_follow and case.track is Track.RAPID_REVIEW
+        case = await _create_channel(ctx, case, topic="" if unsent else ctx.topic(case))
     await _set_up(ctx, case)
     return case
 
 
-async def _create_channel(ctx: ServiceContext, case: Case) -> Case:
+async def _create_channel(ctx: ServiceContext, case: Case, *, topic: str) -> Case:
     name = ctx.guard(case).check(case.ref.lower(), "channel name")
     channel = await ctx.chat.open_case_channel(
-        case_ref=name, members=sorted(case.members), topic=ctx.topic(case)
+        case_ref=name, members=sorted(case.members), topic=topic
     )
     async with ctx.uow() as uow:
         case = await uow.cases.get(case.ref)
@@ -109,6 +117,20 @@ async def _create_channel(ctx: ServiceContext, case: Case) -> Case:
     return case
 
 
+async def _how_reached(ctx: ServiceContext, email: str) -> str:
+    """What will really happen to one person left out of the channel, as `deliver_to_person`
+    will do it: a direct message for someone chat knows, else an email to their address."""
+    if ctx.directory.person(email) is None:  # on the case, since gone from the directory
+        return (
+            f"• {email} is no longer in the partnership directory, so the bot will not reach"
+            " them at all: add them back to the directory, or tell them yourself."
+        )
+    name = ctx.name(email)
+    if not prefers_email(ctx, email) and await ctx.chat.can_message(email=email):
+        return f"• {name} could not be invited: the bot sends them direct messages instead."
+    return f"• {name} is not in chat: the bot emails them instead, at {email}."
+
+
 async def _set_up(ctx: ServiceContext, case: Case) -> None:
     channel = case.channel
     timetable = ctx.timetable(case)
@@ -122,11 +144,10 @@ async def _set_up(ctx: ServiceContext, case: Case) -> None:
     missing = await ctx.chat.missing_members(channel=channel)
     if missing:
         chairs = await ctx.mentions(ctx.chairs())
-        names = ", ".join(ctx.name(e) for e in missing)
+        lines = [await _how_reached(ctx, email) for email in missing]
         await ctx.chat.post(
             channel=channel,
-            text=f"{chairs} Not in this channel (chat could not find or invite them): {names}."
-            " The bot reaches them by direct message or email instead.",
+            text=f"{chairs} Not in this channel, so they cannot read it:\n" + "\n".join(lines),
         )
     if ctx.public_base_url:
         base = ctx.public_base_url.rstrip("/")
@@ -139,4 +160,3 @@ async def _set_up(ctx: ServiceContext, case: Case) -> None:
                 Bookmark("Decision record form", f"{base}/decision-record"),
             ],
         )
-    await ctx.chat.update_case_card(channel=channel, card=ctx.card(case))

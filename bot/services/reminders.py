@@ -18,7 +18,7 @@ from bot.domain.playbook import Audience
 from bot.domain.reminders import ReminderKind, plan_reminders, still_matters
 from bot.domain.stages import NEXT_STEP
 from bot.ports import UnitOfWork
-from bot.services.change import read_case
+from bot.services.change import read_case, show_case
 from bot.services.context import ServiceContext
 from bot.services.wording import plural
 
@@ -50,19 +50,23 @@ class ReminderOutcome:
 
 
 async def send_reminder(
-    ctx: ServiceContext, *, case_ref: str, payload: dict[str, Any], due_on: date | None = None
+    ctx: ServiceContext, *, case_ref: str, payload: dict[str, Any]
 ) -> ReminderOutcome:
+    """Worded for the day it goes out, not the day it was planned for: one that runs late
+    (after an outage) says what is true now, e.g. how long ago a deadline passed."""
     case = await read_case(ctx, case_ref, actor=SYSTEM, operation=Operation.VIEW_CASE)
     kind = ReminderKind(payload["reminder"])
     why_not = still_matters(case, kind, payload)
+    if why_not is None and kind in (ReminderKind.PAPERS, ReminderKind.MEETING_EVE):
+        start = datetime.fromisoformat(str(payload["meeting_start"]))
+        why_not = "the meeting has begun" if start <= ctx.now() else None
     if why_not is not None:
         return ReminderOutcome(False, why_not)
     text = _wording(ctx, case, kind, payload)
-    if due_on is not None:
-        text += f" (this reminder was due on {due_on:%A} {due_on.day} {due_on:%B})"
     people = ctx.audience_emails(Audience(a) for a in payload.get("audience", []))
     mentions = await ctx.mentions(people)
     await ctx.chat.post(channel=case.channel, text=f"{mentions} {text}".strip())
+    await show_case(ctx, case)  # a milestone's day: what is next may have moved on
     return ReminderOutcome(True, "the case channel")
 
 
@@ -71,7 +75,9 @@ def _wording(ctx: ServiceContext, case: Case, kind: ReminderKind, payload: dict[
     ref = case.ref
     if kind is ReminderKind.MILESTONE:
         m = timetable.milestone(str(payload["milestone"]))
-        if payload.get("when") == "day_before":
+        if m.due < ctx.today():
+            return f"Overdue for {ref} (day {m.day}, due {_ago(ctx, m.due)}): {m.title}."
+        if m.due > ctx.today():
             return f"Reminder for {ref}: {_coming(ctx, m.due)} (day {m.day}): {m.title}."
         return f"Due today for {ref} (day {m.day}): {m.title}."
     if kind in (ReminderKind.PAPERS, ReminderKind.MEETING_EVE):
@@ -88,12 +94,15 @@ def _wording(ctx: ServiceContext, case: Case, kind: ReminderKind, payload: dict[
     if kind is ReminderKind.RATIFICATION:
         due = timetable.milestone("ratification").due
         by = ctx.playbook.ratification.by or "the safeguarding partners"
-        when = _coming(ctx, due) if payload.get("when") == "day_before" else "today"
-        return f"The decision on {ref} must be ratified by {by} {when}."
-    left = int(payload["left"])
+        if due < ctx.today():
+            return f"The decision on {ref} was to be ratified by {by} {_ago(ctx, due)}."
+        return f"The decision on {ref} must be ratified by {by} {_coming(ctx, due)}."
     deadline = timetable.panel_deadline
+    left = ctx.workdays.between(ctx.today(), deadline)  # from today, not from the plan
     nxt = NEXT_STEP[case.stage]
-    if left == 0:
+    if deadline < ctx.today():
+        return f"The Panel deadline for {ref} passed {_ago(ctx, deadline)}. Next: {nxt}."
+    if left <= 0:
         return f"The decision on {ref} is due at the National Panel today. Next: {nxt}."
     return (
         f"{plural(left, 'working day')} to the Panel deadline for {ref}"
@@ -101,8 +110,17 @@ def _wording(ctx: ServiceContext, case: Case, kind: ReminderKind, payload: dict[
     )
 
 
+def _ago(ctx: ServiceContext, day: date) -> str:
+    """'on Wed 13 Jan, 55 working days ago': a day that has passed, counted from today."""
+    ago = ctx.workdays.between(day, ctx.today())
+    return f"on {day:%a %d %b}, {plural(ago, 'working day')} ago"
+
+
 def _coming(ctx: ServiceContext, day: date) -> str:
-    """'tomorrow, Wed 06 Jan', or 'on Monday, 11 Jan' when a weekend or holiday is between."""
+    """'today', 'tomorrow, Wed 06 Jan', or 'on Monday, 11 Jan' when a weekend or holiday is
+    between."""
+    if day == ctx.today():
+        return "today"
     if day == ctx.today() + timedelta(days=1):
         return f"tomorrow, {day:%a %d %b}"
     return f"on {day:%A}, {day:%d %b}"

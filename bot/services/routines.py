@@ -10,6 +10,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 from bot.domain.cases import Case
+from bot.domain.ladder import chase_key
 from bot.domain.outbox import DueAction
 from bot.domain.stages import Stage
 from bot.domain.working_hours import WorkingTime
@@ -55,12 +56,34 @@ async def plan_digest(ctx: ServiceContext, uow: UnitOfWork, chair: str, *, after
 async def digest_superseded(ctx: ServiceContext, action: DueAction) -> bool:
     """A digest that ran late (after an outage) whose chair has a newer one due by now: the
     newer one says everything it would, so the chair gets one digest that morning."""
-    chair = str(action.payload["chair"])
+    return await superseded(ctx, action, f"digest:{action.payload['chair']}:")
+
+
+async def superseded(ctx: ServiceContext, action: DueAction, key_prefix: str) -> bool:
+    """A late action with a newer one of its kind (`key_prefix`) due by now, which will say
+    what is true now: people get that one message, not a stack of stale ones."""
     async with ctx.uow() as uow:
-        pending = await uow.outbox.pending(key_prefix=f"digest:{chair}:")
+        pending = await uow.outbox.pending(key_prefix=key_prefix)
     now = ctx.now()
     return any(
         other.key != action.key and action.meant_for < other.meant_for <= now for other in pending
+    )
+
+
+async def rung_superseded(ctx: ServiceContext, action: DueAction) -> bool:
+    """A late rung of a chase ladder whose next rung, due by now, goes to the same people
+    (a reminder and the chase to one SPOC): they get the later one only. Escalations go to
+    other people each, so each still goes."""
+    targets = {s.kind.value: s.targets for s in ctx.playbook.chase_ladder}
+    agency, step = str(action.payload["agency"]), str(action.payload["step"])
+    async with ctx.uow() as uow:
+        pending = await uow.outbox.pending(key_prefix=chase_key(str(action.case_ref), agency))
+    now = ctx.now()
+    return any(
+        other.key != action.key
+        and action.meant_for < other.meant_for <= now
+        and targets.get(str(other.payload.get("step"))) == targets.get(step)
+        for other in pending
     )
 
 

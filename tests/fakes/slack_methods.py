@@ -177,6 +177,12 @@ def conversations_set_topic(fake: SlackApiFake, caller: str, args: Args) -> Repl
     return {"channel": channel.reply(caller)}
 
 
+@method("conversations.info")
+def conversations_info(fake: SlackApiFake, caller: str, args: Args) -> Reply:
+    required(args, "channel")
+    return {"channel": usable_channel(fake, args, caller).reply(caller)}
+
+
 @method("conversations.open")
 def conversations_open(fake: SlackApiFake, caller: str, args: Args) -> Reply:
     users = [u for u in str(args.get("users") or "").split(",") if u]

@@ -49,6 +49,25 @@ async def test_an_unknown_case_reference_is_its_own_answer(world: World) -> None
     assert reply == "Sorry: No case with reference LLR-RR-2026-999."
 
 
+HOUSING_SPOC = "uma.rowe@housing.example.org"  # in the directory, on no case here
+
+
+@pytest.mark.parametrize("who", [HOUSING_SPOC, "stranger@example.org"])
+@pytest.mark.parametrize("command", ["status", "schedule", "chase police"])
+async def test_someone_not_on_a_case_cannot_tell_it_from_one_that_does_not_exist(
+    world: World, who: str, command: str
+) -> None:
+    ref = await world.open_with_requests()
+    console = TextCommands(world.services)
+    verb, *rest = command.split()
+
+    real = await console.run(who, " ".join([verb, ref, *rest]))
+    unknown = await console.run(who, " ".join([verb, "LLR-RR-2026-999", *rest]))
+
+    assert real.replace(ref, "LLR-RR-2026-999") == unknown
+    assert unknown == "Sorry: No case LLR-RR-2026-999 that you are on."
+
+
 async def test_a_person_without_the_role_is_told_so(world: World) -> None:
     ref = await world.open_with_requests()
     reply = await TextCommands(world.services).run(LA_SPOC, f"schedule {ref}")

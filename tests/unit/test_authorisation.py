@@ -50,12 +50,17 @@ def test_a_spoc_records_their_own_agencys_return_only() -> None:
 
 
 def test_someone_not_on_the_case_cannot_see_it() -> None:
-    with pytest.raises(NotAuthorised, match="You are not on LLR-RR-2026-001"):
+    with pytest.raises(NotAuthorised, match=r"^No case LLR-RR-2026-001 that you are on\.$"):
         authorise(DIRECTORY, HOUSING_SPOC, Operation.VIEW_CASE, CASE)
 
 
 def test_a_stranger_is_refused_by_name() -> None:
     with pytest.raises(NotAuthorised, match="stranger@example.org is not"):
+        authorise(DIRECTORY, "stranger@example.org", Operation.OPEN_CASE)
+
+
+def test_a_stranger_is_not_told_that_a_case_exists() -> None:
+    with pytest.raises(NotAuthorised, match=r"^No case LLR-RR-2026-001 that you are on\.$"):
         authorise(DIRECTORY, "stranger@example.org", Operation.VIEW_CASE, CASE)
 
 

@@ -53,6 +53,7 @@ class ConsoleChat:
         self._ids = itertools.count(1)
         self.channels: dict[str, set[str]] = {}
         self.cards: dict[str, CaseCard] = {}
+        self.topics: dict[str, str] = {}  # channel -> its topic
 
     def _who(self, email: str) -> str:
         person = self._directory.person(email)
@@ -61,11 +62,13 @@ class ConsoleChat:
     async def open_case_channel(self, *, case_ref: str, members: Sequence[str], topic: str) -> str:
         name = f"#{case_ref}"
         self.channels[name] = set(members)
-        self.transcript.items.append(Delivered("topic", name, topic))  # shown just below
+        self.topics[name] = topic
+        if topic:  # none yet when it is set a moment later, with the card
+            self.transcript.items.append(Delivered("topic", name, topic))  # shown just below
         self.transcript.add(
             Delivered("channel", name, f"private channel opened; {len(members)} invited"),
-            f"  {name}  private channel opened, {len(members)} people invited\n"
-            f"      topic: {topic}",
+            f"  {name}  private channel opened, {len(members)} people invited"
+            + (f"\n      topic: {topic}" if topic else ""),
         )
         return name
 
@@ -96,10 +99,16 @@ class ConsoleChat:
     async def missing_members(self, *, channel: str) -> tuple[str, ...]:
         return ()  # everyone is "in" the console
 
+    async def can_message(self, *, email: str) -> bool:
+        return True  # everyone reads the console
+
     def escape(self, text: str) -> str:
         return text  # the console renders no markup
 
     async def set_topic(self, *, channel: str, topic: str) -> None:
+        if self.topics.get(channel) == topic:
+            return  # as in Slack, setting a topic is a line in the channel: only a new one
+        self.topics[channel] = topic
         self.transcript.add(Delivered("topic", channel, topic), f"  {channel}  topic: {topic}")
 
     async def add_bookmarks(self, *, channel: str, bookmarks: Sequence[Bookmark]) -> None:

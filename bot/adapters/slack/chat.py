@@ -86,6 +86,7 @@ class SlackChat:
         self.last_open: OpenedChannel | None = None
         self._missing: dict[str, tuple[str, ...]] = {}  # channel id -> emails left out
         self._fresh: set[str] = set()  # channels opened new by this process: no card yet
+        self._topics: dict[str, str] = {}  # channel id -> its topic, as last set or read
 
     # -- the port --------------------------------------------------------------------------
 
@@ -107,6 +108,9 @@ class SlackChat:
 
     async def missing_members(self, *, channel: str) -> tuple[str, ...]:
         return self._missing.get(channel, ())
+
+    async def can_message(self, *, email: str) -> bool:
+        return await self._lookup(email) is not None
 
     def escape(self, text: str) -> str:
         """Slack's three control characters, as its docs ask: `<!here>` then reads as text."""
@@ -167,10 +171,20 @@ class SlackChat:
         return RequestThread(str(payload.get("case_ref", "")), str(payload.get("agency", "")))
 
     async def set_topic(self, *, channel: str, topic: str) -> None:
+        """Set only a changed topic: Slack posts "set the channel topic" in the channel each
+        time, even for the same text. A channel this process has not seen is asked first."""
+        if channel not in self._topics:
+            reply = await call(
+                "conversations.info", self._client.conversations_info(channel=channel)
+            )
+            self._topics[channel] = str((reply["channel"].get("topic") or {}).get("value", ""))
+        if self._topics[channel] == topic:
+            return
         await call(
             "conversations.setTopic",
             self._client.conversations_setTopic(channel=channel, topic=topic),
         )
+        self._topics[channel] = topic
 
     async def add_bookmarks(self, *, channel: str, bookmarks: Sequence[Bookmark]) -> None:
         have: set[str] = set()
@@ -212,6 +226,7 @@ class SlackChat:
             keep = {*found.values(), await self._bot_user()}
             strangers = await remove_strangers(self._client, made.channel_id, keep=keep)
         refused = await self._invite(made.channel_id, found)
+        self._topics[made.channel_id] = made.topic or ""  # what create or the list said
         if topic and topic != made.topic:
             await self.set_topic(channel=made.channel_id, topic=topic)
         if strangers:

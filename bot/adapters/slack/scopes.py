@@ -11,6 +11,7 @@ SCOPE_OF_METHOD: dict[str, str | None] = {
     "conversations.create": "groups:write",  # private channels only
     "conversations.invite": "groups:write",
     "conversations.setTopic": "groups:write",
+    "conversations.info": "groups:read",  # a channel's topic, before setting a new one
     "conversations.list": "groups:read",  # finding our own channel after name_taken
     "conversations.members": "groups:read",  # who an adopted channel still holds
     "conversations.kick": "groups:write",  # removing those not on the case
