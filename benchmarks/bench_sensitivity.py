@@ -1,15 +1,19 @@
 """Sensitivity guard speed: a channel topic checked against one case (target < 1 ms), a SQL
-parameter line with escaped non-ASCII names redacted against 100 open cases, and the names
-pattern of 100 cases built. Run with `pytest benchmarks --benchmark-enable -k sensitiv`.
-All names are fictional."""
+parameter line with escaped non-ASCII names redacted against 100 open cases, the names
+pattern of 100 cases built, and one whole log line written with 100 open cases (< 1 ms).
+Run with `pytest benchmarks --benchmark-enable -k sensitiv`. All names are fictional."""
 
 from __future__ import annotations
 
+import io
+import logging
 from datetime import date
 
+import structlog
 from pytest_benchmark.fixture import BenchmarkFixture
 
 from bot.domain.sensitivity import CaseSubject, SensitivityGuard, names_pattern
+from bot.logging import REGISTRY, configure_logging, get_logger, register_case_subject
 
 SUBJECT = CaseSubject(("Jamie Fictitious", "Testperson", "Zoë Brontë"), (date(2015, 3, 3),))
 TOPIC = (
@@ -43,3 +47,20 @@ def test_building_the_names_pattern_of_100_cases(benchmark: BenchmarkFixture) ->
         return names_pattern(NAMES)
 
     assert benchmark(build) is not None
+
+
+def test_a_log_line_with_100_open_cases(benchmark: BenchmarkFixture) -> None:
+    stream = io.StringIO()
+    root = logging.getLogger()
+    handlers, level, config = root.handlers[:], root.level, structlog.get_config()
+    configure_logging("INFO", json=True, stream=stream)
+    for n, names in enumerate(NAMES):
+        register_case_subject(f"LLR-RR-2026-{n:03d}", CaseSubject((names,)))
+    log = get_logger("bot.bench")
+    try:
+        benchmark(log.info, "chase_sent", case_ref="LLR-RR-2026-007", agency="police", day=3)
+    finally:
+        REGISTRY.clear()
+        root.handlers[:], root.level = handlers, level
+        structlog.configure(**config)
+    assert "chase_sent" in stream.getvalue()

@@ -5,7 +5,6 @@ All people, numbers and dates here are made up: Jamie Fictitious of the Testpers
 
 from __future__ import annotations
 
-import time
 from datetime import date
 
 import pytest
@@ -277,15 +276,3 @@ def test_case_references_and_iso_dates_are_never_flagged(
     ref = f"{code}-RR-{year}-{n:03d}"
     text = f"{ref} {ref.lower()} due {day.isoformat()} {day.isoformat()}T09:00:00Z"
     assert kinds(text) == []
-
-
-def test_checking_a_topic_takes_well_under_a_millisecond() -> None:
-    topic = (
-        "LLR-RR-2026-014 · Rapid Review · next: meeting Wed 13 Jan 2027 09:00, Panel deadline"
-        " 2027-01-13 (day 15). Returns: police, health, school, LA. Chair: Pat Example."
-    )
-    assert len(topic) > 150
-    started = time.perf_counter()
-    for _ in range(500):
-        GUARD.check(topic, "channel topic")
-    assert (time.perf_counter() - started) / 500 < 0.001  # ~70 µs on a laptop
