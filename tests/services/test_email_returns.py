@@ -37,8 +37,8 @@ def fresh(ref: str, sender: str, text: str, at: datetime, *files: str) -> Receiv
 
 
 def gp_thread(world: World) -> MailThread:
-    (thread,) = [t for t in world.store.mail_threads if t.agency == "gp"]
-    return thread
+    """The request email's thread (the receipt, once sent, is a second one)."""
+    return next(t for t in world.store.mail_threads if t.agency == "gp")
 
 
 def pending_chases(world: World) -> list[str]:
@@ -208,7 +208,9 @@ async def test_mail_that_is_not_a_return_is_left_for_a_person(world: World) -> N
     assert request.is_open and not request.needs_confirmation
 
 
-async def test_a_second_reply_after_the_return_does_not_overwrite_it(world: World) -> None:
+async def test_a_second_reply_after_the_return_is_added_to_it_not_over_it(
+    world: World,
+) -> None:
     ref = await world.open_with_requests()
     send_id = gp_thread(world).send_id
     first, second = local(date(2026, 12, 22), "09:00"), local(date(2026, 12, 22), "11:00")
@@ -218,8 +220,27 @@ async def test_a_second_reply_after_the_return_does_not_overwrite_it(world: Worl
 
     outcomes = await world.services.read_mailbox(since=first)
 
-    assert [o.recorded for o in outcomes] == [f"{ref} gp", None]
-    assert world.store.cases[ref].requests["gp"].return_kind is ReturnKind.NIL
+    assert [(o.recorded, o.reason) for o in outcomes] == [
+        (f"{ref} gp", "recorded"),
+        (f"{ref} gp", "added to the return"),
+    ]
+    request = world.store.cases[ref].requests["gp"]
+    assert (request.return_kind, request.summary) == (
+        ReturnKind.NIL,
+        "Nil return: not known to us.",
+    )
+    assert [(a.text, a.by) for a in request.additions] == [("Correction: one visit.", GP_SPOC)]
+    receipts = [
+        m.text for m in world.transcript.to(GP_SPOC, "email") if m.subject.startswith("Receipt")
+    ]
+    assert receipts == [
+        f"Thank you: your nil return (no involvement) for {ref} was recorded on Tue 22 Dec.",
+        f"Added to your nil return (no involvement) for {ref} (addition 1, Tue 22 Dec).",
+    ]
+    again = await world.services.read_mailbox(since=first)  # the readings overlap
+    assert [o.reason for o in again] == [
+        "already recorded (the mailbox is read with some overlap)"
+    ] * 2
 
 
 async def test_without_a_mailbox_reading_it_says_what_to_configure() -> None:
