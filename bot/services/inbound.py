@@ -82,7 +82,7 @@ async def record_mail(
         return _skipped(mail, "the reference in the subject is not a case")
     agency = _agency_answering(ctx, case, mail.sender)
     if agency is None:
-        return _skipped(mail, "the sender is not the SPOC of an agency with an open request")
+        return _skipped(mail, "the sender is not the SPOC of an agency asked on this case")
     files = f"\nFiles: {', '.join(mail.attachments)}" if mail.attachments else ""
     summary = (mail.text.strip()[:SUMMARY_LIMIT] + files).strip()
     kind = reply_kind(mail.text)

@@ -21,9 +21,9 @@ def not_a_request_reply(
     if not awaited:
         return (
             "This message was not recorded: no information request is waiting for your"
-            " answer. When the bot sends your agency a request, "
-            + HOW
-            + ". `/rapidreview help` lists what else the bot does."
+            " answer. When the bot sends your agency one, reply in its thread (files welcome)"
+            " or press *Submit return* under it. `/rapidreview help` lists what else the bot"
+            " does."
         )
     listed = "\n".join(
         f"• {escape(a.case_ref)} ({escape(ctx.agency_name(a.agency))})"

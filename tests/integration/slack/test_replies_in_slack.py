@@ -166,9 +166,8 @@ async def test_someone_with_no_request_waiting_gets_a_short_answer_not_silence(
 
     assert bot_said(slack_api, im, officer) == [
         "This message was not recorded: no information request is waiting for your answer."
-        " When the bot sends your agency a request, reply in the thread of the request it"
-        " answers (files welcome), or press *Submit return* under that request."
-        " `/rapidreview help` lists what else the bot does."
+        " When the bot sends your agency one, reply in its thread (files welcome) or press"
+        " *Submit return* under it. `/rapidreview help` lists what else the bot does."
     ]
 
 
