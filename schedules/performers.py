@@ -125,7 +125,8 @@ async def _read_mailbox(
 ) -> tuple[Outcome, str]:
     ctx = services.ctx
     started = ctx.now()
-    read = await services.read_mailbox(since=datetime.fromisoformat(action.payload["since"]))
+    since = datetime.fromisoformat(action.payload["since"])
+    read = await services.read_mailbox(since=since, seen_before=since + MAILBOX_OVERLAP)
     async with ctx.uow() as uow:  # the next reading overlaps a little: a repeat is refused
         await plan_mailbox_read(ctx, uow, since=started - MAILBOX_OVERLAP, after=started)
         await uow.commit()

@@ -13,8 +13,11 @@ from bot.domain.directory import Partner, Role
 from bot.domain.meeting import Response
 from bot.domain.notification import Notification
 from bot.domain.requests import ReturnKind
+from bot.services.delivery import Medium
 from bot.services.facade import Services
+from bot.services.inbound import email_receipt
 from bot.services.meetings import meeting_invitees
+from bot.services.replies import receipt
 from bot.services.submission import panel_document
 from handlers.text_commands import TextCommands
 
@@ -140,9 +143,17 @@ class Story:
                     " reply template's sections."
                 )
             )
-            await self.s.record_return(
-                case_ref=self.ref, agency=agency, kind=kind, summary=summary, actor=actor
+            reply = await self.s.reply_to_request(
+                case_ref=self.ref, agency=agency, text=summary, actor=actor, kind=kind
             )
+            # The one receipt, where the SPOC acted: by email, or under the form in chat.
+            case = (await self.s.status(case_ref=self.ref, actor=self.officer)).case
+            if by_email:
+                await email_receipt(self.ctx, case, reply, spoc)
+            else:
+                await self.ctx.chat.direct_message(
+                    to=spoc, text=receipt(self.ctx, reply, Medium.CHAT)
+                )
 
         return step
 

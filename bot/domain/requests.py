@@ -66,6 +66,12 @@ class AlreadyReturned(DomainError):
     code = "already_returned"
 
 
+class ReturnClosed(DomainError):
+    """The papers have gone out: the return is what the meeting reads, and is added to no more."""
+
+    code = "return_closed"
+
+
 @dataclass(frozen=True, slots=True)
 class ChaseRecord:
     kind: ChaseStepKind
@@ -78,6 +84,16 @@ class ReturnRecorded:
     kind: ReturnKind
     on: date
     late_by: int  # working days after the deadline; 0 when on time
+
+
+@dataclass(frozen=True, slots=True)
+class Addition:
+    """Something sent after the return was recorded ("attached below", then the file): kept
+    beside the return, never over it."""
+
+    on: date
+    by: str  # who sent it (email)
+    text: str  # what they wrote, and the names of the files they posted
 
 
 @dataclass(slots=True)
@@ -95,6 +111,7 @@ class InformationRequest:
     # Received, but not clearly from the agency (an email that does not answer our request):
     # the return it carries waits in `return_kind`/`summary` while the request stays open.
     needs_confirmation: bool = False
+    additions: list[Addition] = field(default_factory=list)
 
     @property
     def is_open(self) -> bool:
@@ -131,6 +148,22 @@ class InformationRequest:
         self.late_by = max(late_by, 0)
         self.needs_confirmation = False
         return ReturnRecorded(self.agency, kind, on, self.late_by)
+
+    def add_to_return(self, text: str, on: date, by: str) -> Addition:
+        """Keep `text` with the return already recorded (whether the papers have gone out is
+        the caller's question: `bot.domain.papers`)."""
+        if self.is_open:
+            raise DomainError(f"The {self.agency} return is not recorded yet: nothing to add to.")
+        if not text.strip():
+            raise DomainError("Nothing to add: write something, or attach the file.")
+        if len(text) > MAX_SUMMARY_CHARS:
+            raise DomainError(
+                f"An addition can be at most {MAX_SUMMARY_CHARS:,} characters"
+                f" (this one has {len(text):,}): attach it as a file instead."
+            )
+        addition = Addition(on, by, text)
+        self.additions.append(addition)
+        return addition
 
     def hold_for_confirmation(self, kind: ReturnKind, summary: str) -> bool:
         """A return received but doubtful: kept for the business office to confirm, while

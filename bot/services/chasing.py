@@ -13,8 +13,15 @@ from bot.domain.stages import Stage
 from bot.ports import RequestThread
 from bot.services.change import change_case, show_case
 from bot.services.context import ServiceContext
-from bot.services.delivery import deliver_to_person
+from bot.services.delivery import Medium, deliver_to_person, followed_by
 from bot.services.wording import plural
+
+# By email a chase says how to answer it (the request's buttons and thread are chat's; in
+# chat the chase sits beside the request that has them).
+HOW_TO_SEND = {
+    Medium.CHAT: "",
+    Medium.EMAIL: " Reply to this email with your return, attaching any documents.",
+}
 
 
 async def chase_now(ctx: ServiceContext, *, case_ref: str, agency: str, actor: str) -> str:
@@ -34,8 +41,11 @@ async def chase_now(ctx: ServiceContext, *, case_ref: str, agency: str, actor: s
         case,
         spoc,
         subject=f"Chase: {case.ref}",
-        text=f"{ctx.name(actor)} asks for the {ctx.agency_name(agency)} information for"
-        f" {case.ref}, due {request.due:%a %d %b}. Please send it as soon as you can.",
+        text=followed_by(
+            f"{ctx.name(actor)} asks for the {ctx.agency_name(agency)} information for"
+            f" {case.ref}, due {request.due:%a %d %b}. Please send it as soon as you can.",
+            HOW_TO_SEND,
+        ),
         about=RequestThread(case.ref, agency),
     )
     await ctx.chat.post(
@@ -127,7 +137,7 @@ async def _tell_ladder_targets(
                 case,
                 agency.spoc,
                 subject=f"Chase: {case.ref}",
-                text=text,
+                text=followed_by(text, HOW_TO_SEND),
                 about=RequestThread(case.ref, agency.code),  # a reply to it is the return
             )
             told.append(ctx.name(agency.spoc))

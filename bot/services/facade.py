@@ -26,6 +26,7 @@ from bot.services import (
     opening,
     presence,
     referrals,
+    replies,
     reports,
     requests,
 )
@@ -69,6 +70,32 @@ class Services:
         return await requests.record_return(
             self.ctx, case_ref=case_ref, agency=agency, kind=kind, summary=summary, actor=actor
         )
+
+    async def reply_to_request(
+        self,
+        *,
+        case_ref: str,
+        agency: str,
+        text: str,
+        actor: str,
+        kind: ReturnKind | None = None,
+        may_add: bool = True,
+    ) -> replies.Reply:
+        """A reply to a request: the agency's return, or an addition to it until the papers
+        go out. The caller gives the one receipt (`replies.receipt`)."""
+        return await replies.reply_to_request(
+            self.ctx,
+            case_ref=case_ref,
+            agency=agency,
+            text=text,
+            actor=actor,
+            kind=kind,
+            may_add=may_add,
+        )
+
+    async def requests_awaiting(self, *, email: str) -> list[replies.Awaited]:
+        """What a message from this SPOC outside any request's thread could be answering."""
+        return await replies.awaited_from(self.ctx, email)
 
     async def run_chase_step(
         self, *, case_ref: str, agency: str, step: ChaseStepKind
@@ -168,9 +195,11 @@ class Services:
     async def someone_joined(self, *, channel: str, email: str | None) -> bool:
         return await presence.someone_joined(self.ctx, channel=channel, email=email)
 
-    async def read_mailbox(self, *, since: datetime) -> list[inbound.MailOutcome]:
+    async def read_mailbox(
+        self, *, since: datetime, seen_before: datetime | None = None
+    ) -> list[inbound.MailOutcome]:
         """Record the returns agencies outside chat sent by email since `since`."""
-        return await inbound.read_mailbox(self.ctx, since=since)
+        return await inbound.read_mailbox(self.ctx, since=since, seen_before=seen_before)
 
     async def confirm_emailed_return(
         self, *, case_ref: str, agency: str, actor: str

@@ -9,6 +9,9 @@ SPF/DKIM/DMARC) it is recorded as "received, to be confirmed by the business off
 request stays open, its chase goes on, and the office is told in the case channel. Mail that
 matches nothing is left alone for a person to read, never guessed at. Sender and subject are
 never logged (they may carry names).
+
+Once the return is recorded, a further trusted reply is added to it until the papers go out
+(then the sender is told where to send it instead). The sender gets one receipt, by email.
 """
 
 from __future__ import annotations
@@ -16,6 +19,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import datetime
+from functools import partial
 
 from bot.domain.authorisation import SYSTEM, Operation
 from bot.domain.cases import Case, parse_ref
@@ -23,14 +27,15 @@ from bot.domain.directory import AgencyRole, Role
 from bot.domain.errors import DomainError, NotAuthorised, NotFound
 from bot.domain.mail_trust import Evidence, doubt
 from bot.domain.playbook import Audience
-from bot.domain.requests import ReturnKind, ReturnRecorded, reply_kind
+from bot.domain.requests import ReturnClosed, ReturnKind, ReturnRecorded, reply_kind
 from bot.domain.stages import Stage
 from bot.logging import get_logger
-from bot.ports import ReceivedMail
+from bot.ports import ReceivedMail, RequestThread
 from bot.services.change import announce, change_case, read_case
 from bot.services.context import ServiceContext
+from bot.services.delivery import email_person
 from bot.services.mail_threads import resolve_threads
-from bot.services.requests import record_return
+from bot.services.replies import Reply, receipt, reply_to_request
 
 log = get_logger(__name__)
 _REFERENCE = re.compile(r"\b([A-Za-z]{2,8}-RR-\d{4}-\d{3,})\b")
@@ -46,15 +51,26 @@ class MailOutcome:
     to_confirm: bool = False  # received, but held for the business office to confirm
 
 
-async def read_mailbox(ctx: ServiceContext, *, since: datetime) -> list[MailOutcome]:
-    """Record every reply received since `since` that is an agency's return."""
+async def read_mailbox(
+    ctx: ServiceContext, *, since: datetime, seen_before: datetime | None = None
+) -> list[MailOutcome]:
+    """Record every reply received since `since` that is an agency's return (or adds to it).
+    Mail received before `seen_before` was read by the previous, overlapping reading: a
+    refusal to it was sent then and is not sent again."""
     if ctx.mailbox is None:
         raise NotFound("No partnership mailbox is configured (set the GRAPH_* settings).")
     await resolve_threads(ctx)  # our request emails' ids, before replies are matched to them
-    return [await record_mail(ctx, mail) for mail in await ctx.mailbox.replies(since=since)]
+    return [
+        await record_mail(
+            ctx, mail, seen=seen_before is not None and mail.received_at < seen_before
+        )
+        for mail in await ctx.mailbox.replies(since=since)
+    ]
 
 
-async def record_mail(ctx: ServiceContext, mail: ReceivedMail) -> MailOutcome:
+async def record_mail(
+    ctx: ServiceContext, mail: ReceivedMail, *, seen: bool = False
+) -> MailOutcome:
     found = _REFERENCE.search(mail.subject)
     if found is None:
         return _skipped(mail, "no case reference in the subject")
@@ -68,23 +84,42 @@ async def record_mail(ctx: ServiceContext, mail: ReceivedMail) -> MailOutcome:
     agency = _agency_answering(ctx, case, mail.sender)
     if agency is None:
         return _skipped(
-            mail, "the sender is not the SPOC of an agency with an open request", case.ref
+            mail, "the sender is not the SPOC of an agency asked on this case", case.ref
         )
     files = f"\nFiles: {', '.join(mail.attachments)}" if mail.attachments else ""
     summary = (mail.text.strip()[:SUMMARY_LIMIT] + files).strip()
     kind = reply_kind(mail.text)
     evidence = Evidence(mail.sender, mail.replies_to, mail.conversation_id, mail.authentication)
     why = doubt(evidence, [t for t in threads if t.agency == agency])
+    request = case.request_for(agency)
+    if not request.is_open and summary in [request.summary, *(a.text for a in request.additions)]:
+        return _skipped(mail, "already recorded (the mailbox is read with some overlap)", case.ref)
     try:
         if why is not None:
+            if not request.is_open:  # an addition nobody can vouch for: a person reads it
+                return _skipped(mail, f"an addition to a recorded return, but {why}", case.ref)
             return await _hold(ctx, case, agency, mail, kind, summary, why)
-        await record_return(
-            ctx, case_ref=case.ref, agency=agency, kind=kind, summary=summary, actor=mail.sender
+        reply = await reply_to_request(
+            ctx, case_ref=case.ref, agency=agency, text=summary, actor=mail.sender, kind=kind
         )
-    except DomainError as err:  # e.g. already returned in chat: the mail is kept, not lost
+    except DomainError as err:  # e.g. closed to additions: the sender is told, the mail kept
+        if isinstance(err, ReturnClosed) and not seen:
+            await email_person(
+                ctx, case, mail.sender, subject=f"Not added: {case.ref}", text=err.message
+            )
         return _skipped(mail, err.message, case.ref)
+    await email_receipt(ctx, case, reply, mail.sender)
     log.info("email_return_recorded", case_ref=case.ref, agency=agency)
-    return MailOutcome(mail.message_id, f"{case.ref} {agency}", "recorded")
+    done = "recorded" if reply.recorded else "added to the return"
+    return MailOutcome(mail.message_id, f"{case.ref} {agency}", done)
+
+
+async def email_receipt(ctx: ServiceContext, case: Case, reply: Reply, to: str) -> None:
+    """The one receipt for a return that came by email: by email, in email's words. A reply
+    to it is trusted as a reply to the request (an addition)."""
+    about = RequestThread(case.ref, reply.agency)
+    text = partial(receipt, ctx, reply)
+    await email_person(ctx, case, to, subject=f"Receipt: {case.ref}", text=text, about=about)
 
 
 async def _hold(
@@ -134,21 +169,22 @@ async def confirm_emailed_return(
     if agency not in case.requests:
         raise NotFound(f"{case.ref} has no information request to that agency.")
     kind, summary = case.request_for(agency).confirmed_return()
-    return await record_return(
-        ctx, case_ref=case.ref, agency=agency, kind=kind, summary=summary, actor=actor
+    reply = await reply_to_request(
+        ctx, case_ref=case.ref, agency=agency, text=summary, actor=actor, kind=kind, may_add=False
     )
+    await email_receipt(ctx, case, reply, ctx.agency(agency).spoc)  # the SPOC sent it
+    assert reply.recorded is not None  # may_add=False: recorded, or refused
+    return reply.recorded
 
 
 def _agency_answering(ctx: ServiceContext, case: Case, sender: str) -> str | None:
+    """The agency whose SPOC sent it: one with an open request first, else one whose return
+    is recorded (the mail may add to it)."""
+    spoc_of = [a.code for a, role in ctx.directory.agencies_of(sender) if role is AgencyRole.SPOC]
     open_codes = {r.agency for r in case.open_requests()}
-    return next(
-        (
-            agency.code
-            for agency, role in ctx.directory.agencies_of(sender)
-            if role is AgencyRole.SPOC and agency.code in open_codes
-        ),
-        None,
-    )
+    answering = [code for code in spoc_of if code in open_codes]
+    answering += [code for code in spoc_of if code in case.requests and code not in open_codes]
+    return next(iter(answering), None)
 
 
 def _skipped(mail: ReceivedMail, reason: str, case_ref: str | None = None) -> MailOutcome:

@@ -7,14 +7,29 @@ from bot.domain.cases import Case
 from bot.domain.errors import IllegalTransition
 from bot.domain.ladder import chase_key, plan_chases
 from bot.domain.outbox import DueAction
-from bot.domain.requests import InformationRequest, ReturnKind, ReturnRecorded
+from bot.domain.papers import papers_day, papers_gone_out
+from bot.domain.playbook import Audience
+from bot.domain.requests import (
+    Addition,
+    InformationRequest,
+    ReturnClosed,
+    ReturnKind,
+    ReturnRecorded,
+)
 from bot.domain.stages import Action, Stage
 from bot.ports import Button, RequestThread
 from bot.services.change import announce, change_case
 from bot.services.context import ServiceContext
-from bot.services.delivery import deliver_to_person
+from bot.services.delivery import Medium, deliver_to_person, followed_by
 from bot.services.reminders import plan_case_reminders
 from bot.services.wording import plural
+
+HOW_TO_ANSWER = {
+    Medium.CHAT: "Press *Submit return*, or reply in this thread (files welcome);"
+    " press *No involvement* if your agency had none.",
+    Medium.EMAIL: "Reply to this email with your return, attaching any documents;"
+    ' if your agency had no involvement, reply "Nil return".',
+}
 
 
 async def send_information_requests(
@@ -60,12 +75,11 @@ async def deliver_requests(ctx: ServiceContext, case: Case) -> int:
     day = ctx.day_of(case, due)
     delivered = 0
     for request in case.open_requests():
-        by_email = request.delivery == "email"
-        how = (
-            "Reply to this email with your return, attaching any documents."
-            if by_email
-            else "Press *Submit return*, or reply in this thread (files welcome);"
-            " press *No involvement* if your agency had none."
+        asked = (
+            f"Information request for {case.ref} ({ctx.agency_name(request.agency)}).\n"
+            f"Please return the reply template by {due:%A %d %B %Y} (working day {day}):"
+            " a full information return, a factual summary if your involvement was"
+            " limited, or a nil return if you had none. Please also secure your records.\n"
         )
         value = f"{case.ref}|{request.agency}"
         await deliver_to_person(
@@ -73,13 +87,7 @@ async def deliver_requests(ctx: ServiceContext, case: Case) -> int:
             case,
             ctx.agency(request.agency).spoc,
             subject=f"Rapid Review information request: {case.ref}",
-            text=(
-                f"Information request for {case.ref} ({ctx.agency_name(request.agency)}).\n"
-                f"Please return the reply template by {due:%A %d %B %Y} (working day {day}):"
-                " a full information return, a factual summary if your involvement was"
-                " limited, or a nil return if you had none. Please also secure your records.\n"
-                + how
-            ),
+            text=followed_by(asked, HOW_TO_ANSWER),
             buttons=(
                 Button("Submit return", "submit_return", value, primary=True),
                 Button("No involvement", "no_involvement", value),
@@ -105,6 +113,8 @@ async def record_return(
     summary: str,
     actor: str,
 ) -> ReturnRecorded:
+    """Record the agency's return, stop its chase and tell the case channel. The person who
+    sent it gets one receipt, from the surface they used (`bot.services.receipts`)."""
     today = ctx.today()
     async with change_case(
         ctx, case_ref, actor=actor, operation=Operation.RECORD_RETURN, agency=agency
@@ -120,13 +130,6 @@ async def record_return(
             key_prefix=chase_key(case.ref, agency), reason="return received", at=ctx.now()
         )
         change.record("return_recorded", agency=agency, kind=kind.value, late_by=event.late_by)
-    await deliver_to_person(
-        ctx,
-        case,
-        ctx.agency(agency).spoc,
-        subject=f"Receipt: {case.ref}",
-        text=f"Thank you: your {kind.label} for {case.ref} was recorded on {today:%a %d %b}.",
-    )
     lateness = f", {plural(event.late_by, 'working day')} late" if event.late_by else ""
     outstanding = len(case.open_requests())
     await announce(
@@ -136,3 +139,42 @@ async def record_return(
         f"{plural(outstanding, 'return')} outstanding.",
     )
     return event
+
+
+async def add_to_return(
+    ctx: ServiceContext, *, case_ref: str, agency: str, text: str, actor: str
+) -> Addition:
+    """Keep what is sent after the return (the file "attached below") beside it, until the
+    papers go out; then refuse, saying where to send it instead."""
+    today = ctx.today()
+    async with change_case(
+        ctx, case_ref, actor=actor, operation=Operation.RECORD_RETURN, agency=agency
+    ) as change:
+        case = change.case
+        if case.stage is Stage.CLOSED:
+            raise IllegalTransition(f"{case.ref} is closed; returns are no longer added to.")
+        request = case.request_for(agency)
+        if not request.is_open and papers_gone_out(
+            case, ctx.timetable(case), ctx.playbook.meeting, ctx.workdays, today
+        ):
+            raise ReturnClosed(closed_to_additions(ctx, case, agency))
+        addition = request.add_to_return(text, today, actor)
+        change.record("return_added_to", agency=agency, addition=len(request.additions))
+    await announce(
+        ctx,
+        case,
+        f"{ctx.agency_name(agency)} added to its return (addition {len(request.additions)}).",
+    )
+    return addition
+
+
+def closed_to_additions(ctx: ServiceContext, case: Case, agency: str) -> str:
+    """Why an addition is refused, and where it can still go."""
+    day = papers_day(case, ctx.timetable(case), ctx.playbook.meeting, ctx.workdays)
+    office = ctx.audience_emails([Audience.BUSINESS_OFFICER])
+    to = f"the business officer, {ctx.name(office[0])} ({office[0]})" if office else "the chair"
+    return (
+        f"The {ctx.agency_name(agency)} return for {case.ref} is closed to additions: the"
+        f" papers for the meeting went out on {day:%a %d %b}. Please send it to {to}"
+        " instead, who can bring it to the chair's attention."
+    )

@@ -18,15 +18,18 @@ from bot.adapters.slack.chat import SlackChat
 from bot.bootstrap import Container
 from bot.domain.authorisation import Operation, authorise
 from bot.domain.errors import DomainError, Unavailable
-from bot.domain.requests import ReturnKind, reply_kind
+from bot.domain.requests import ReturnKind
 from bot.domain.stages import Action, next_stage
 from bot.logging import get_logger
+from bot.services.delivery import Medium
 from bot.services.facade import Services
+from bot.services.replies import receipt, with_files
 from handlers.render import render_slots
 from handlers.slack import forms, views
 from handlers.slack.after_ack import AfterAck
 from handlers.slack.answers import Answers
 from handlers.slack.button_values import about, ref_or_none, slot_start
+from handlers.slack.loose_replies import not_a_request_reply
 from handlers.slack.people import SlackPeople
 
 log = get_logger(__name__)
@@ -129,28 +132,38 @@ class Interactions:
 
         await self.on_press(body, act)
 
-    async def record_return(
-        self, user_id: str, case_ref: str, agency: str, kind: ReturnKind, summary: str
-    ) -> str:
+    async def answer_reply(
+        self,
+        user_id: str,
+        case_ref: str,
+        agency: str,
+        text: str,
+        kind: ReturnKind | None = None,
+        *,
+        may_add: bool = True,
+    ) -> tuple[bool, str]:
+        """Record a reply to a request (the return, or an addition to it): whether it was
+        recorded, and the one receipt (or refusal) to give where the person acted."""
         email = await self.people.email_of(user_id)
         if email is None:
-            return NOT_KNOWN
+            return False, NOT_KNOWN
         try:
-            await self.services.record_return(
-                case_ref=case_ref, agency=agency, kind=kind, summary=summary, actor=email
+            reply = await self.services.reply_to_request(
+                case_ref=case_ref, agency=agency, text=text, actor=email, kind=kind, may_add=may_add
             )
         except DomainError as err:
-            return f"Sorry: {self.chat.escape(err.message)}"
-        return f"Recorded: {kind.label} for {self.chat.escape(case_ref)}."
+            return False, f"Sorry: {self.chat.escape(err.message)}"
+        return True, receipt(self.services.ctx, reply, Medium.CHAT)
 
     async def no_involvement(self, body: Body) -> None:
         case_ref, agency = about(body)
-        said = await self.record_return(
-            str(body["user"]["id"]), case_ref, agency, ReturnKind.NIL, "No involvement."
+        user = str(body["user"]["id"])
+        done, said = await self.answer_reply(
+            user, case_ref, agency, "No involvement.", ReturnKind.NIL, may_add=False
         )
         url = str(body.get("response_url", ""))
         original = str(body.get("message", {}).get("text", ""))
-        if said.startswith("Recorded"):  # the buttons go: the request is answered
+        if done:  # the buttons go: the request is answered
             await self.answers.send(url, f"{original}\n{said}", replace=True)
         else:
             await self.answers.send(url, said)
@@ -161,33 +174,47 @@ class Interactions:
         if form is None:
             return
         case_ref, _, agency = str(view.get("private_metadata", "")).partition("|")
-        summary = "\n".join(
-            [form.summary] + ([f"Files: {', '.join(form.files)}"] if form.files else [])
-        ).strip()
+        summary = with_files(form.summary, form.files)
         user = str(body["user"]["id"])
 
         async def record() -> None:
-            await self.tell(
-                user, await self.record_return(user, case_ref, agency, form.kind, summary)
-            )
+            _, said = await self.answer_reply(user, case_ref, agency, summary, form.kind)
+            await self.tell(user, said)
 
         self.later.submit(record)
 
-    async def thread_reply(self, event: Body) -> None:
-        """A reply typed, or a file posted, in the thread of a request DM is that return."""
-        thread, channel = event.get("thread_ts"), str(event.get("channel", ""))
-        if not thread or thread == event.get("ts") or event.get("bot_id"):
+    async def direct_message(self, event: Body) -> None:
+        """A message to the bot in its direct messages. In the thread of a request it is the
+        reply to that request; anywhere else it answers the one request the person still
+        owes (or may add to), and when there are several or none they are told how to reply.
+        Never silence, and never an answer to the bot's own messages."""
+        if event.get("bot_id"):
             return
-        about = await self.chat.request_of_thread(channel=channel, thread_ts=str(thread))
-        if about is None:
-            return
-        text = str(event.get("text") or "").strip()
-        files = [str(f.get("name", "file")) for f in event.get("files") or []]
-        summary = "\n".join([text] + ([f"Files: {', '.join(files)}"] if files else [])).strip()
-        said = await self.record_return(
-            str(event.get("user", "")), about.case_ref, about.agency, reply_kind(text), summary
+        channel, user = str(event.get("channel", "")), str(event.get("user", ""))
+        thread = str(event.get("thread_ts") or "")
+        text = with_files(
+            str(event.get("text") or ""),
+            [str(f.get("name", "file")) for f in event.get("files") or []],
         )
-        await self.client.chat_postMessage(channel=channel, thread_ts=str(thread), text=said)
+        request = None
+        if thread and thread != event.get("ts"):
+            request = await self.chat.request_of_thread(channel=channel, thread_ts=thread)
+        if request is not None:
+            _, said = await self.answer_reply(user, request.case_ref, request.agency, text)
+        else:
+            said = await self.reply_elsewhere(user, text)
+        await self.client.chat_postMessage(channel=channel, thread_ts=thread or None, text=said)
+
+    async def reply_elsewhere(self, user_id: str, text: str) -> str:
+        email = await self.people.email_of(user_id)
+        if email is None:
+            return NOT_KNOWN
+        awaited = await self.services.requests_awaiting(email=email)
+        if len(awaited) == 1:
+            (only,) = awaited
+            _, said = await self.answer_reply(user_id, only.case_ref, only.agency, text)
+            return said
+        return not_a_request_reply(self.services.ctx, awaited, self.chat.escape)
 
     # -- decision ---------------------------------------------------------------------------
 

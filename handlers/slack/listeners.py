@@ -64,4 +64,4 @@ def register(app: AsyncApp, interactions: Interactions) -> None:
     @app.event("message")
     async def message(event: Body) -> None:
         if event.get("channel_type") == "im" and event.get("subtype") in (None, "file_share"):
-            later.submit(lambda: i.thread_reply(event))
+            later.submit(lambda: i.direct_message(event))

@@ -5,7 +5,7 @@ recorded as received, to be confirmed by the business office, and stops nothing.
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 import pytest
 
@@ -38,8 +38,8 @@ def fresh(ref: str, sender: str, text: str, at: datetime, *files: str) -> Receiv
 
 
 def gp_thread(world: World) -> MailThread:
-    (thread,) = [t for t in world.store.mail_threads if t.agency == "gp"]
-    return thread
+    """The request email's thread (the receipt, once sent, is a second one)."""
+    return next(t for t in world.store.mail_threads if t.agency == "gp")
 
 
 def pending_chases(world: World) -> list[str]:
@@ -202,7 +202,7 @@ async def test_mail_that_is_not_a_return_is_left_for_a_person(world: World) -> N
         outcomes = await world.services.read_mailbox(since=at)
 
     assert [o.reason for o in outcomes] == [
-        "the sender is not the SPOC of an agency with an open request",
+        "the sender is not the SPOC of an agency asked on this case",
         "the reference in the subject is not a case",
         "no case reference in the subject",
     ]
@@ -217,7 +217,9 @@ async def test_mail_that_is_not_a_return_is_left_for_a_person(world: World) -> N
     assert request.is_open and not request.needs_confirmation
 
 
-async def test_a_second_reply_after_the_return_does_not_overwrite_it(world: World) -> None:
+async def test_a_second_reply_after_the_return_is_added_to_it_not_over_it(
+    world: World,
+) -> None:
     ref = await world.open_with_requests()
     send_id = gp_thread(world).send_id
     first, second = local(date(2026, 12, 22), "09:00"), local(date(2026, 12, 22), "11:00")
@@ -227,8 +229,27 @@ async def test_a_second_reply_after_the_return_does_not_overwrite_it(world: Worl
 
     outcomes = await world.services.read_mailbox(since=first)
 
-    assert [o.recorded for o in outcomes] == [f"{ref} gp", None]
-    assert world.store.cases[ref].requests["gp"].return_kind is ReturnKind.NIL
+    assert [(o.recorded, o.reason) for o in outcomes] == [
+        (f"{ref} gp", "recorded"),
+        (f"{ref} gp", "added to the return"),
+    ]
+    request = world.store.cases[ref].requests["gp"]
+    assert (request.return_kind, request.summary) == (
+        ReturnKind.NIL,
+        "Nil return: not known to us.",
+    )
+    assert [(a.text, a.by) for a in request.additions] == [("Correction: one visit.", GP_SPOC)]
+    receipts = [
+        m.text for m in world.transcript.to(GP_SPOC, "email") if m.subject.startswith("Receipt")
+    ]
+    assert receipts == [
+        f"Thank you: your nil return (no involvement) for {ref} was recorded on Tue 22 Dec.",
+        f"Added to your nil return (no involvement) for {ref} (addition 1, Tue 22 Dec).",
+    ]
+    again = await world.services.read_mailbox(since=first)  # the readings overlap
+    assert [o.reason for o in again] == [
+        "already recorded (the mailbox is read with some overlap)"
+    ] * 2
 
 
 async def test_without_a_mailbox_reading_it_says_what_to_configure() -> None:
@@ -240,3 +261,32 @@ async def test_without_a_mailbox_reading_it_says_what_to_configure() -> None:
     services = Services(replace(world.ctx, mailbox=None))
     with pytest.raises(NotFound, match="No partnership mailbox is configured"):
         await services.read_mailbox(since=local(date(2026, 12, 22), "09:00"))
+
+
+async def test_after_the_papers_an_emailed_addition_is_refused_once_in_plain_words(
+    world: World,
+) -> None:
+    ref = await world.open_with_requests()
+    send_id = gp_thread(world).send_id
+    returned = local(date(2026, 12, 22), "09:00")
+    world.mailbox.reply_to(send_id, sender=GP_SPOC, subject=subject(ref), text="Nil.", at=returned)
+    world.at(date(2026, 12, 22), "09:10")
+    await world.services.read_mailbox(since=returned)
+    late = local(date(2027, 1, 7), "10:00")  # the papers went out on Wed 06 Jan (day 10)
+    world.mailbox.reply_to(send_id, sender=GP_SPOC, subject=subject(ref), text="More.", at=late)
+    world.at(date(2027, 1, 7), "10:10")
+
+    (outcome,) = await world.services.read_mailbox(since=late)
+    # The next reading overlaps the last: that mail was read (and answered) before it began.
+    await world.services.read_mailbox(since=late, seen_before=late + timedelta(minutes=5))
+
+    assert outcome.recorded is None and "closed to additions" in outcome.reason
+    assert world.store.cases[ref].requests["gp"].additions == []
+    refusals = [
+        m.text for m in world.transcript.to(GP_SPOC, "email") if m.subject.startswith("Not")
+    ]
+    assert refusals == [
+        f"The Riverside GP Practice return for {ref} is closed to additions: the papers for the"
+        " meeting went out on Wed 06 Jan. Please send it to the business officer, Bo Adeyemi"
+        f" ({OFFICER}) instead, who can bring it to the chair's attention."
+    ]

@@ -8,7 +8,7 @@ import pytest
 
 from bot.domain.errors import IllegalTransition, NotAuthorised, NotFound
 from bot.domain.playbook import ChaseStepKind
-from bot.domain.requests import AlreadyReturned, ReturnKind
+from bot.domain.requests import AlreadyReturned, ReturnClosed, ReturnKind
 from schedules.runner import run_due
 from tests.support.world import GP_SPOC, LA_SPOC, OFFICER, World, local
 
@@ -69,7 +69,8 @@ async def test_a_return_cancels_the_rest_of_that_agencys_ladder(world: World) ->
     pending = {a.key for a in world.store.actions.values() if a.done_at is None}
     assert not any(":chase:la:" in key for key in pending)
     assert any(":chase:police:" in key for key in pending)
-    assert "was recorded" in world.transcript.to(LA_SPOC, "dm")[-1].text
+    # The service sends no receipt: the surface the SPOC used gives the one receipt.
+    assert not any("was recorded" in d.text for d in world.transcript.to(LA_SPOC))
 
 
 async def test_a_late_return_is_counted_in_working_days(world: World) -> None:
@@ -147,3 +148,32 @@ async def test_the_ladder_chases_then_escalates_and_stops_when_the_return_arrive
     assert len(case.requests["police"].chases) == 5
     emails = [i for i in world.transcript.to(GP_SPOC, "email") if i.subject.startswith("Chase")]
     assert len(emails) == 2  # reminder and chase, by email: the GP is outside chat
+
+
+async def test_an_addition_is_kept_audited_and_told_to_the_channel_until_the_papers_go_out(
+    world: World,
+) -> None:
+    ref = await world.open_with_requests()
+    world.at(date(2027, 1, 5), "11:00")
+    first = await world.services.reply_to_request(
+        case_ref=ref, agency="la", text="Full return attached below.", actor=LA_SPOC
+    )
+    added = await world.services.reply_to_request(
+        case_ref=ref, agency="la", text="Files: la-return.docx", actor=LA_SPOC
+    )
+
+    assert first.recorded is not None and added.added is not None
+    request = world.store.cases[ref].requests["la"]
+    assert request.summary == "Full return attached below."
+    assert [a.text for a in request.additions] == ["Files: la-return.docx"]
+    (audited,) = [a for a in world.store.audit if a["action"] == "return_added_to"]
+    assert (audited["actor"], audited["detail"]) == (LA_SPOC, {"agency": "la", "addition": 1})
+    channel = [d.text for d in world.transcript.items if d.kind == "channel"]
+    assert channel[-1] == "Children's Social Care added to its return (addition 1)."
+
+    world.at(date(2027, 1, 7), "09:30")  # the papers went out on Wed 06 Jan (day 10)
+    with pytest.raises(ReturnClosed, match="closed to additions"):
+        await world.services.reply_to_request(
+            case_ref=ref, agency="la", text="Files: late.docx", actor=LA_SPOC
+        )
+    assert len(world.store.cases[ref].requests["la"].additions) == 1

@@ -93,3 +93,25 @@ def test_a_return_longer_than_the_limit_is_refused_with_what_to_do_instead() -> 
     with pytest.raises(DomainError, match="at most 20,000 characters .this one has 20,001."):
         request.record_return(ReturnKind.FULL, date(2027, 1, 5), 0, "x" * 20_001)
     assert request.is_open  # nothing recorded: the SPOC can send it again, shorter
+
+
+def test_what_follows_a_return_is_added_beside_it_in_order_never_over_it() -> None:
+    r = request()
+    r.record_return(ReturnKind.FULL, DUE, 0, "Full return attached below.")
+    r.add_to_return("Files: gp-return.docx", DUE, "oli.danvers@gp.example.org")
+    r.add_to_return("Correction: two visits, not one.", date(2027, 1, 7), "bo@example.org")
+    assert r.summary == "Full return attached below."
+    assert [(a.on, a.by, a.text) for a in r.additions] == [
+        (DUE, "oli.danvers@gp.example.org", "Files: gp-return.docx"),
+        (date(2027, 1, 7), "bo@example.org", "Correction: two visits, not one."),
+    ]
+
+
+def test_nothing_is_added_to_a_return_not_yet_made_nor_an_empty_addition() -> None:
+    with pytest.raises(DomainError, match="not recorded yet"):
+        request().add_to_return("Files: early.docx", DUE, "oli.danvers@gp.example.org")
+    r = request()
+    r.record_return(ReturnKind.NIL, DUE, 0)
+    with pytest.raises(DomainError, match="Nothing to add"):
+        r.add_to_return("  ", DUE, "oli.danvers@gp.example.org")
+    assert r.additions == []

@@ -6,12 +6,25 @@ from __future__ import annotations
 from datetime import date
 from typing import Any, Literal, cast
 
-from bot.adapters.db.models import CaseRow, DecisionRow, InvitationRow, MeetingRow, RequestRow
+from bot.adapters.db.models import (
+    AdditionRow,
+    CaseRow,
+    DecisionRow,
+    InvitationRow,
+    MeetingRow,
+    RequestRow,
+)
 from bot.domain.cases import Case
 from bot.domain.decision import DecisionRecord
 from bot.domain.meeting import Invitation, Meeting, Response
 from bot.domain.playbook import ChaseStepKind
-from bot.domain.requests import ChaseRecord, InformationRequest, RequestState, ReturnKind
+from bot.domain.requests import (
+    Addition,
+    ChaseRecord,
+    InformationRequest,
+    RequestState,
+    ReturnKind,
+)
 from bot.domain.sensitivity import CaseSubject
 from bot.domain.stages import Stage, Track
 
@@ -64,6 +77,7 @@ def _to_request(row: RequestRow) -> InformationRequest:
         summary=row.summary,
         late_by=row.late_by,
         needs_confirmation=row.needs_confirmation,
+        additions=[Addition(a.added_on, a.added_by, a.text) for a in row.additions],
     )
 
 
@@ -120,6 +134,10 @@ def _fill_requests(row: CaseRow, case: Case) -> None:
         child.return_kind = request.return_kind.value if request.return_kind else None
         child.late_by = request.late_by
         child.needs_confirmation = request.needs_confirmation
+        for added in request.additions[len(child.additions) :]:  # kept, only ever added to
+            child.additions.append(
+                AdditionRow(added_on=added.on, added_by=added.by, text=added.text)
+            )
         kept.append(child)
     row.requests = kept  # rows left out are orphans: the cascade deletes them
 

@@ -113,6 +113,23 @@ class RequestRow(Base):
     needs_confirmation: Mapped[bool] = mapped_column(
         Boolean, default=False, server_default=text("false")
     )
+    additions: Mapped[list[AdditionRow]] = relationship(
+        cascade="all, delete-orphan", lazy="selectin", order_by="AdditionRow.id"
+    )
+
+
+class AdditionRow(Base):
+    """What an agency added to its return after it was recorded; rows are only ever added."""
+
+    __tablename__ = "return_additions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    request_id: Mapped[int] = mapped_column(
+        ForeignKey("information_requests.id", ondelete="CASCADE"), index=True
+    )
+    added_on: Mapped[date] = mapped_column(Date)
+    added_by: Mapped[str] = mapped_column(String(320))
+    text: Mapped[str] = mapped_column(Text)
 
 
 class MeetingRow(Base):

@@ -72,8 +72,11 @@ async def test_an_authenticated_reply_to_the_request_email_is_the_gps_return(
     assert (gp.state, gp.return_kind) == (RequestState.RETURNED, ReturnKind.NIL)
     assert [a for a in await pending(running, ref) if ":chase:gp:" in a] == []
     assert len(graph_api.calls_to("/mailFolders/sentitems/messages")) == 1  # ids learnt once
+    (receipt,) = [m for m in graph_api.sent if m.subject == f"Receipt: {ref}"]
+    assert receipt.to == [GP_SPOC]  # the one receipt, by email, where the GP acted
+    await services.read_mailbox(since=SINCE)  # the receipt's ids are learnt (a reply adds)
     await services.read_mailbox(since=SINCE)
-    assert len(graph_api.calls_to("/mailFolders/sentitems/messages")) == 1
+    assert len(graph_api.calls_to("/mailFolders/sentitems/messages")) == 2
 
 
 async def test_a_forged_fresh_email_naming_the_case_does_not_stop_the_chase(

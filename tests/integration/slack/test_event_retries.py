@@ -29,6 +29,7 @@ from tests.integration.slack.slack_app import (
 
 __all__ = ["running"]  # the fixture, used by name
 REPLY = "Not known to us: no police involvement with the family."
+RECEIPT = "Thank you: your nil return (no involvement) for {ref} was recorded on Fri 18 Dec."
 
 
 def thread_reply(slack_api: SlackApiFake, spoc: str) -> dict[str, Any]:
@@ -62,7 +63,7 @@ async def test_the_same_event_delivered_twice_and_retried_is_answered_once(
 
     assert [r.status_code for r in (first, again, retried)] == [200, 200, 200]
     assert (again.text, retried.text) == ("", "")  # 200 and nothing else
-    assert bot_said(slack_api, message) == [f"Recorded: nil return (no involvement) for {ref}."]
+    assert bot_said(slack_api, message) == [RECEIPT.format(ref=ref)]
     assert len(slack_api.calls_to("conversations.replies")) == 1  # the thread read once
 
 
@@ -82,7 +83,7 @@ async def test_two_instances_on_one_database_handle_an_event_once(
         await two.settle()
 
     assert [r.status_code for r in replies] == [200, 200]
-    assert bot_said(slack_api, message) == [f"Recorded: nil return (no involvement) for {ref}."]
+    assert bot_said(slack_api, message) == [RECEIPT.format(ref=ref)]
 
 
 @pytest.fixture
@@ -116,7 +117,7 @@ async def test_over_the_socket_a_retried_event_is_acked_and_not_handled_again(
         assert (await asyncio.to_thread(socket_link.ack_for, "env-2")) == {"envelope_id": "env-2"}
         await running.settle()
 
-    assert bot_said(slack_api, message) == [f"Recorded: nil return (no involvement) for {ref}."]
+    assert bot_said(slack_api, message) == [RECEIPT.format(ref=ref)]
 
 
 async def test_an_event_id_is_remembered_only_while_slack_may_still_retry(

@@ -69,6 +69,31 @@ async def request_of(running: Running, ref: str, agency: str) -> Any:
         return (await uow.cases.get(ref)).requests[agency]
 
 
+PAPERS = "Wed 06 Jan"  # day 10 (LLR): the combined summary is circulated; no meeting booked
+
+
+def full_receipt(ref: str) -> str:
+    return (
+        f"Thank you: your full information return for {ref} was recorded on Fri 18 Dec."
+        f" To add to it (a file, say), post it in the request's thread by {PAPERS}, the day"
+        " the papers go out."
+    )
+
+
+def nil_receipt(ref: str) -> str:
+    return f"Thank you: your nil return (no involvement) for {ref} was recorded on Fri 18 Dec."
+
+
+def file_in_thread(
+    slack_api: SlackApiFake, im: str, thread: str, user: str, name: str
+) -> dict[str, Any]:
+    """`user` posts the file `name` in the thread `thread` of their DM with the bot."""
+    ts = slack_api.reply_in_thread(im, thread, user, "")
+    return {"type": "message", "subtype": "file_share", "channel": im, "channel_type": "im",
+            "user": user, "text": "", "ts": ts, "thread_ts": thread,
+            "files": [{"id": "F0000001", "name": name}]}  # fmt: skip
+
+
 def said_in(slack_api: SlackApiFake, channel: str) -> list[str]:
     return [m.text for m in slack_api.messages.get(channel, {}).values()]
 
@@ -116,7 +141,7 @@ async def test_a_spoc_submits_a_return_through_the_form(
     assert returned.state is RequestState.RETURNED
     assert returned.return_kind is ReturnKind.FULL
     assert returned.summary == "Allocated social worker since March.\nFiles: return.pdf"
-    assert any(f"Recorded: full information return for {ref}." in t for t in said_in(slack_api, im))
+    assert said_in(slack_api, im) == [request.text, full_receipt(ref)]  # one receipt, here
     channel = slack_api.by_name(ref.lower())
     assert channel is not None
     assert any("returned a full information return" in t for t in said_in(slack_api, channel.id))
@@ -159,7 +184,8 @@ async def test_no_involvement_records_a_nil_return_and_takes_the_buttons_away(
     assert returned.return_kind is ReturnKind.NIL
     answer = await answered(running, slack_api, "press-no_involvement")
     assert answer["replace_original"] is True
-    assert answer["text"].endswith(f"Recorded: nil return (no involvement) for {ref}.")
+    assert answer["text"] == f"{request.text}\n{nil_receipt(ref)}"
+    assert said_in(slack_api, im) == [request.text]  # no second receipt by direct message
 
 
 async def test_only_the_agencys_own_spoc_or_the_office_can_answer_for_it(
@@ -206,11 +232,13 @@ async def test_a_reply_in_the_request_thread_is_recorded_as_the_return(
 
     returned = await request_of(running, ref, "police")
     assert (returned.return_kind, returned.summary) == (ReturnKind.NIL, text)
+    bot = [m.text for m in slack_api.messages[im].values() if m.user != spoc]
+    assert bot == [request.text, nil_receipt(ref)]  # one receipt, in the thread
     thread = [m for m in slack_api.messages[im].values() if m.thread_ts == request.ts]
-    assert thread[-1].text == f"Recorded: nil return (no involvement) for {ref}."
+    assert thread[-1].text == nil_receipt(ref)
 
 
-async def test_a_file_posted_in_the_thread_is_a_full_return_and_chat_elsewhere_is_ignored(
+async def test_a_file_posted_in_the_thread_is_a_full_return(
     running: Running, slack_api: SlackApiFake
 ) -> None:
     people = workspace(slack_api)
@@ -218,30 +246,8 @@ async def test_a_file_posted_in_the_thread_is_a_full_return_and_chat_elsewhere_i
     spoc = people[LA_SPOC]
     im, request = request_dm(slack_api, spoc)
 
-    # A message in the DM but not in the request's thread is just chat.
-    await event(
-        running,
-        {"type": "message", "channel": im, "channel_type": "im", "user": spoc, "text": "hi",
-         "ts": slack_api.ts()},
-    )  # fmt: skip
+    await event(running, file_in_thread(slack_api, im, request.ts, spoc, "la-return.docx"))
     await running.settle()
-    assert (await request_of(running, ref, "la")).is_open
 
-    ts = slack_api.reply_in_thread(im, request.ts, spoc, "")
-    await event(
-        running,
-        {
-            "type": "message",
-            "subtype": "file_share",
-            "channel": im,
-            "channel_type": "im",
-            "user": spoc,
-            "text": "",
-            "ts": ts,
-            "thread_ts": request.ts,
-            "files": [{"id": "F0000001", "name": "la-return.docx"}],
-        },
-    )
-    await running.settle()
     returned = await request_of(running, ref, "la")
     assert (returned.return_kind, returned.summary) == (ReturnKind.FULL, "Files: la-return.docx")

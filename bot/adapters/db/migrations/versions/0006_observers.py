@@ -4,7 +4,7 @@
 eligible than the playbook allows (Kent 2024: two); NULL until the chair chooses. Kept on the
 case because the choice is made between the schedule answer and the booking.
 
-Revision ID: 0006_meet
+Revision ID: 0006
 Revises: 0005
 Create Date: 2026-12-07
 """
@@ -16,7 +16,7 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-revision: str = "0006_meet"
+revision: str = "0006"
 down_revision: str | None = "0005"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
