@@ -170,16 +170,21 @@ async def _slack(settings: Settings) -> list[Finding]:
             " and reinstall the app",
         )
     )
-    if settings.slack_app_token is None and settings.slack_signing_secret is None:
-        found.append(
-            Finding(
-                "slack",
-                "events",
-                False,
-                "set SLACK_SIGNING_SECRET (HTTP) or SLACK_APP_TOKEN (Socket Mode)",
-            )
-        )
+    found.append(_events(settings))
     return found
+
+
+def _events(settings: Settings) -> Finding:
+    """How Slack's events reach the bot: one of the two ways is enough."""
+    if settings.slack_app_token is not None:
+        how = "Socket Mode: the bot dials out with SLACK_APP_TOKEN (no signing secret needed)"
+        return Finding("slack", "events", True, how)
+    if settings.slack_signing_secret is not None:
+        how = "HTTP: Slack's requests to /slack/events are checked with SLACK_SIGNING_SECRET"
+        return Finding("slack", "events", True, how)
+    return Finding(
+        "slack", "events", False, "set SLACK_SIGNING_SECRET (HTTP) or SLACK_APP_TOKEN (Socket Mode)"
+    )
 
 
 async def _outlook(settings: Settings) -> list[Finding]:

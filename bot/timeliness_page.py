@@ -39,6 +39,7 @@ table { border-collapse: collapse; margin: .5rem 0 1rem; font-size: .9rem; }
 caption { text-align: left; font-weight: bold; padding-bottom: .3rem; }
 th, td { border: 1px solid #555; padding: .2rem .5rem; text-align: left; }
 td.n, th.n { text-align: right; font-variant-numeric: tabular-nums; }
+th[scope=row] { white-space: nowrap; }
 thead th { background: #eee; }
 @media print {
   @page { size: A4; margin: 15mm; }

@@ -63,6 +63,8 @@ async def test_a_healthy_deployment_line_by_line(
         f"ok    setup    directory: {own_directory}: 23 people, 8 agencies",
         "ok    slack    bot token: the bot is rrbot in Example Partnership",
         "ok    slack    scopes: every scope the bot uses is granted",
+        "ok    slack    events: HTTP: Slack's requests to /slack/events are checked with"
+        " SLACK_SIGNING_SECRET",
         f"ok    outlook  configuration: mailbox {MAILBOX}",
         f"ok    outlook  token: Entra ID issued a token; application permissions: {GRANTED}",
         f"ok    outlook  mailbox: {MAILBOX} exists",
@@ -167,6 +169,30 @@ async def test_graph_out_of_reach_is_worded_for_a_one_off_check(
         " a TLS-inspecting one CA_BUNDLE), then run rrbot doctor again."
     )
     assert not [line for line in found.values() if "tried again later" in line]
+
+
+async def test_socket_mode_needs_the_app_token_and_no_signing_secret(
+    database_url: str, slack_api: SlackApiFake, graph_api: GraphApiFake, own_directory: Path
+) -> None:
+    socket = deployment(
+        database_url,
+        slack_api,
+        graph_api,
+        directory=own_directory,
+        slack_signing_secret=None,
+        slack_app_token="xapp-1-fictional",
+    )
+    neither = deployment(
+        database_url, slack_api, graph_api, directory=own_directory, slack_signing_secret=None
+    )
+
+    assert [line for line in await lines(socket) if " events:" in line] == [
+        "ok    slack    events: Socket Mode: the bot dials out with SLACK_APP_TOKEN (no signing"
+        " secret needed)"
+    ]
+    assert [line for line in await lines(neither) if " events:" in line] == [
+        "FAIL  slack    events: set SLACK_SIGNING_SECRET (HTTP) or SLACK_APP_TOKEN (Socket Mode)"
+    ]
 
 
 def test_a_bad_playbook_file_is_named_with_its_line_and_field(
