@@ -25,7 +25,7 @@ def test_cold_start_of_help(benchmark: BenchmarkFixture) -> None:
 def test_help_does_not_import_the_heavy_libraries() -> None:
     probe = (
         "import sys, bot.cli; heavy = [m for m in ('sqlalchemy', 'slack_bolt', 'msgraph',"
-        " 'holidays', 'alembic', 'pydantic') if m in sys.modules]; print(heavy)"
+        " 'holidays', 'alembic', 'pydantic', 'matplotlib') if m in sys.modules]; print(heavy)"
     )
     out = subprocess.run([sys.executable, "-c", probe], check=True, capture_output=True, text=True)
     assert out.stdout.strip() == "[]"

@@ -245,12 +245,28 @@ def report() -> None:
 
 @report.command("timeliness")
 @click.option("--csv", "as_csv", is_flag=True, help="CSV instead of a table.")
+@click.option(
+    "--html",
+    "html_file",
+    type=click.Path(dir_okay=False, writable=True),
+    default=None,
+    help="Write a self-contained page with charts, for the board, to this file.",
+)
 @guarded
-def report_timeliness(as_csv: bool) -> None:
+def report_timeliness(as_csv: bool, html_file: str | None) -> None:
     """Working days from notification to decision and to the Panel, per case and agency."""
     from bot.reporting import timeliness_from_settings
 
-    click.echo(run(timeliness_from_settings(as_csv=as_csv)), nl=False)
+    if as_csv and html_file:
+        raise click.UsageError("Choose one of --csv and --html.")
+    if html_file is None:
+        click.echo(run(timeliness_from_settings(as_csv=as_csv)), nl=False)
+        return
+    from pathlib import Path
+
+    page = run(timeliness_from_settings(as_html=True))
+    Path(html_file).write_text(page, encoding="utf-8")
+    click.echo(f"Wrote the timeliness report to {html_file}.")
 
 
 @cli.command()

@@ -1,6 +1,7 @@
 """`rrbot doctor`: is everything this deployment is configured for actually reachable and
-permitted? The database, Slack (token and scopes) and Outlook (token, mailbox, permissions).
-Each line says exactly what is wrong and what to do; nothing is written or sent.
+permitted? The database, the playbook and directory files, Slack (token and scopes) and
+Outlook (token, mailbox, permissions). Each line says exactly what is wrong and what to do;
+nothing is written or sent. It is a one-off check: nothing it finds is retried later.
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ from bot.config import Settings
 
 @dataclass(frozen=True, slots=True)
 class Finding:
-    area: str  # database, slack, outlook
+    area: str  # database, setup, slack, outlook
     name: str
     ok: bool | None  # None: not configured, or not checkable without a side effect
     detail: str
@@ -24,7 +25,65 @@ class Finding:
 
 async def diagnose(settings: Settings) -> list[Finding]:
     found = [*await _database(settings), _audit_key(settings)]
+    found += [_playbook(settings), _directory(settings)]
     return [*found, *await _slack(settings), *await _outlook(settings)]
+
+
+def _playbook(settings: Settings) -> Finding:
+    """PLAYBOOK loads and validates (a bad file: its file, line, field and reason)."""
+    from bot import playbooks
+    from bot.domain.errors import DomainError
+
+    try:
+        chosen = playbooks.load(settings.playbook)
+    except DomainError as err:
+        return Finding("setup", "playbook", False, err.message)
+    return Finding(
+        "setup",
+        "playbook",
+        True,
+        f"{chosen.key}: {chosen.name}; the Panel deadline is working day"
+        f" {chosen.panel_deadline}, counting {chosen.counting.value}",
+    )
+
+
+def _directory(settings: Settings) -> Finding:
+    """DIRECTORY loads and validates, and is not the fictional sample where real people would
+    be reached through Slack or Outlook."""
+    from bot.directories import SAMPLE, load_directory
+    from bot.domain.errors import DomainError
+    from bot.surfaces import uses_graph
+
+    chosen = settings.directory
+    on_purpose = chosen is not None and str(chosen) == "sample"
+    sample = chosen is None or on_purpose or chosen.resolve() == SAMPLE.resolve()
+    try:
+        directory = load_directory(None if sample else chosen)
+    except DomainError as err:
+        return Finding("setup", "directory", False, err.message)
+    size = f"{len(directory.people)} people, {len(directory.agencies)} agencies"
+    if not sample:
+        return Finding("setup", "directory", True, f"{chosen}: {size}")
+    fictional = f"the FICTIONAL sample directory ({size}, all made up, at example.org addresses)"
+    real = settings.slack_bot_token is not None or uses_graph(settings)
+    if on_purpose:
+        return Finding("setup", "directory", None, f"{fictional}, chosen with DIRECTORY=sample")
+    if real:
+        return Finding(
+            "setup",
+            "directory",
+            False,
+            f"DIRECTORY is not set, so this is {fictional}, yet real Slack or Outlook is"
+            " configured: set DIRECTORY to your partnership's directory file (the layout of"
+            " bot/directories/sample.yaml)",
+        )
+    return Finding(
+        "setup",
+        "directory",
+        None,
+        f"{fictional}: fine for the demo and the console; set DIRECTORY to your"
+        " partnership's directory file",
+    )
 
 
 async def _database(settings: Settings) -> list[Finding]:
@@ -111,16 +170,21 @@ async def _slack(settings: Settings) -> list[Finding]:
             " and reinstall the app",
         )
     )
-    if settings.slack_app_token is None and settings.slack_signing_secret is None:
-        found.append(
-            Finding(
-                "slack",
-                "events",
-                False,
-                "set SLACK_SIGNING_SECRET (HTTP) or SLACK_APP_TOKEN (Socket Mode)",
-            )
-        )
+    found.append(_events(settings))
     return found
+
+
+def _events(settings: Settings) -> Finding:
+    """How Slack's events reach the bot: one of the two ways is enough."""
+    if settings.slack_app_token is not None:
+        how = "Socket Mode: the bot dials out with SLACK_APP_TOKEN (no signing secret needed)"
+        return Finding("slack", "events", True, how)
+    if settings.slack_signing_secret is not None:
+        how = "HTTP: Slack's requests to /slack/events are checked with SLACK_SIGNING_SECRET"
+        return Finding("slack", "events", True, how)
+    return Finding(
+        "slack", "events", False, "set SLACK_SIGNING_SECRET (HTTP) or SLACK_APP_TOKEN (Socket Mode)"
+    )
 
 
 async def _outlook(settings: Settings) -> list[Finding]:

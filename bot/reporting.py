@@ -46,7 +46,8 @@ def timeliness_csv(rows: list[CaseTimeliness]) -> str:
     return buffer.getvalue()
 
 
-async def timeliness_from_settings(*, as_csv: bool) -> str:
+async def timeliness_from_settings(*, as_csv: bool = False, as_html: bool = False) -> str:
+    """The report as a table (default), CSV, or a self-contained HTML page."""
     settings = load_settings()
     directory = load_directory(settings.directory)
     silent = Transcript()
@@ -56,10 +57,21 @@ async def timeliness_from_settings(*, as_csv: bool) -> str:
         calendar=InMemoryCalendar(),
         mail=ConsoleMail(directory, silent),
     )
+    ctx = container.ctx
     try:
-        rows = await timeliness_report(container.ctx)
+        rows = await timeliness_report(ctx)
     finally:
         await container.aclose()
+    if as_html:
+        from bot.timeliness_page import timeliness_page  # matplotlib: only when asked for
+
+        return timeliness_page(
+            rows,
+            as_of=ctx.today(),
+            partnership=ctx.playbook.name,
+            panel_day=ctx.playbook.panel_deadline,
+            agency_name=ctx.agency_name,
+        )
     if as_csv:
         return timeliness_csv(rows)
     if not rows:

@@ -70,8 +70,8 @@ async def _play(playbook: str, notified: date, url: str, out: Callable[[str], No
         story.plan()
         await _walk(story, clock, workdays, zone, out)
         case = (await container.services.status(case_ref=story.ref, actor="rrbot")).case
-        timeliness = case_timeliness(container.ctx, case)
-        out("\nTimeliness\n" + render_timeliness(container.ctx, [timeliness]))
+        timeliness = case_timeliness(container.ctx, case, container.ctx.today())
+        out("\n" + render_timeliness(container.ctx, [timeliness]))
         return DemoResult(story.ref, case.submitted_on, timeliness.panel_deadline, transcript)
     finally:
         await container.aclose()

@@ -15,7 +15,13 @@ class AgencyTimeliness:
     agency: str
     due: date
     returned_on: date | None
-    late_by: int | None  # None while outstanding
+    # Working days after `due` that it came in, or, while outstanding, that it is overdue as
+    # of the report's day (so a return never sent still shows how late it has become).
+    late_by: int
+
+    @property
+    def outstanding(self) -> bool:
+        return self.returned_on is None
 
 
 @dataclass(frozen=True, slots=True)
@@ -29,7 +35,7 @@ class CaseTimeliness:
     agencies: tuple[AgencyTimeliness, ...]
 
 
-def case_timeliness(ctx: ServiceContext, case: Case) -> CaseTimeliness:
+def case_timeliness(ctx: ServiceContext, case: Case, as_of: date) -> CaseTimeliness:
     deadline = ctx.timetable(case).panel_deadline
 
     def days(to: date | None) -> int | None:
@@ -44,20 +50,42 @@ def case_timeliness(ctx: ServiceContext, case: Case) -> CaseTimeliness:
         days_to_panel=days(case.submitted_on),
         within_deadline=None if case.submitted_on is None else case.submitted_on <= deadline,
         agencies=tuple(
-            AgencyTimeliness(r.agency, r.due, r.returned_on, r.late_by if r.returned_on else None)
+            AgencyTimeliness(
+                r.agency,
+                r.due,
+                r.returned_on,
+                r.late_by
+                if r.returned_on is not None
+                else max(ctx.workdays.between(r.due, as_of), 0),
+            )
             for r in case.requests.values()
         ),
     )
 
 
 async def timeliness_report(ctx: ServiceContext) -> list[CaseTimeliness]:
+    """Every case, as of today in the partnership's zone."""
     async with ctx.uow() as uow:
         cases = await uow.cases.all_cases()
-    return [case_timeliness(ctx, c) for c in sorted(cases, key=lambda c: c.ref)]
+    today = ctx.today()
+    return [case_timeliness(ctx, c, today) for c in sorted(cases, key=lambda c: c.ref)]
+
+
+def return_state(a: AgencyTimeliness, as_of: date) -> str:
+    """How one agency's return stands, in words: lateness always in working days."""
+    late = f"{plural(a.late_by, 'working day')} late"
+    if not a.outstanding:
+        return late if a.late_by else "on time"
+    if a.late_by:
+        return f"outstanding, {late} (due {a.due:%a %d %b})"
+    if a.due == as_of:
+        return "outstanding, due today"
+    return f"outstanding, due {a.due:%a %d %b}"
 
 
 def render_timeliness(ctx: ServiceContext, rows: list[CaseTimeliness]) -> str:
-    lines = []
+    as_of = ctx.today()
+    lines = [f"Timeliness as of {as_of:%a %d %b %Y} (working days)"]
     for row in rows:
         verdict = {
             None: "not yet submitted",
@@ -71,12 +99,5 @@ def render_timeliness(ctx: ServiceContext, rows: list[CaseTimeliness]) -> str:
             f" (deadline {row.panel_deadline:%a %d %b}): {verdict}"
         )
         for a in row.agencies:
-            state = (
-                "outstanding"
-                if a.returned_on is None
-                else "on time"
-                if not a.late_by
-                else f"{plural(a.late_by, 'working day')} late"
-            )
-            lines.append(f"    {ctx.agency_name(a.agency):<28} {state}")
+            lines.append(f"    {ctx.agency_name(a.agency):<28} {return_state(a, as_of)}")
     return "\n".join(lines)

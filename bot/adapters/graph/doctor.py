@@ -42,7 +42,7 @@ from bot.adapters.graph.factory import missing_settings
 from bot.adapters.graph.mail import GraphMail
 from bot.adapters.tls import outbound_ssl_context, untrusted_advice, untrusted_certificate
 from bot.config import Settings
-from bot.domain.errors import DomainError, InvalidInput
+from bot.domain.errors import DomainError, InvalidInput, NotFound
 
 if TYPE_CHECKING:
     from azure.core.credentials_async import AsyncTokenCredential
@@ -91,7 +91,9 @@ async def check(
 
 async def _token(conn: GraphConnection) -> tuple[Check, frozenset[str] | None]:
     try:
-        token = await conn.credential.get_token(conn.scope)
+        # Asked as every Graph call asks (kiota requests CAE tokens), so the credential's
+        # cache serves the calls below: one token for the whole check, not two.
+        token = await conn.credential.get_token(conn.scope, enable_cae=True)
     except ClientAuthenticationError as err:
         return Check("token", False, token_refused(str(err.message or "")).message), None
     except (ServiceRequestError, ServiceResponseError) as err:
@@ -114,14 +116,17 @@ async def _with_token(conn: GraphConnection, roles: frozenset[str] | None) -> li
     events = EventsRequestBuilder.EventsRequestBuilderGetQueryParameters(top=1, select=["id"])
     inbox = MessagesRequestBuilder.MessagesRequestBuilderGetQueryParameters(top=1, select=["id"])
     who = UserItemRequestBuilder.UserItemRequestBuilderGetQueryParameters(select=["id"])
+    gone = _Gone(mailbox)
     checks = [
-        await _mailbox(conn, user.get(RequestConfiguration(query_parameters=who))),
+        await _mailbox(conn, user.get(RequestConfiguration(query_parameters=who)), gone),
         await _probe(
+            gone,
             "free/busy (Calendars.ReadBasic)",
             lambda: calendar.free_busy(people=[mailbox], start=now, end=now + timedelta(hours=1)),
             "getSchedule works",
         ),
         await _probe(
+            gone,
             "reading meetings (Calendars.ReadBasic)",
             lambda: call(
                 conn,
@@ -131,9 +136,10 @@ async def _with_token(conn: GraphConnection, roles: frozenset[str] | None) -> li
             ),
             "the mailbox's events can be read",
         ),
-        _granted("booking meetings (Calendars.ReadWrite)", "Calendars.ReadWrite", roles),
-        _granted("sending mail (Mail.Send)", "Mail.Send", roles),
+        _granted("booking meetings (Calendars.ReadWrite)", "Calendars.ReadWrite", roles, gone),
+        _granted("sending mail (Mail.Send)", "Mail.Send", roles, gone),
         await _probe(
+            gone,
             "reading replies (Mail.Read)",
             lambda: call(
                 conn,
@@ -148,6 +154,7 @@ async def _with_token(conn: GraphConnection, roles: frozenset[str] | None) -> li
         # Emailed returns are trusted only as replies to the bot's own emails, whose ids come
         # from their Sent Items copies found by an extended property: the very query it runs.
         await _probe(
+            gone,
             "finding the bot's sent emails (Mail.Read)",
             lambda: GraphMail(conn).sent_copy(send_id="0" * 32),
             "Sent Items can be searched for the bot's own emails",
@@ -156,7 +163,21 @@ async def _with_token(conn: GraphConnection, roles: frozenset[str] | None) -> li
     return checks
 
 
-async def _mailbox(conn: GraphConnection, request: Awaitable[object]) -> Check:
+@dataclass(slots=True)
+class _Gone:
+    """Whether a check has found that the mailbox does not exist: then nothing can be booked
+    or sent from it, whatever permissions the app holds."""
+
+    mailbox: str
+    missing: bool = False
+
+    def saw(self, err: DomainError) -> DomainError:
+        # Graph's 404 to these reads: the mailbox itself (no item is named by any of them).
+        self.missing = self.missing or isinstance(err, NotFound)
+        return err
+
+
+async def _mailbox(conn: GraphConnection, request: Awaitable[object], gone: _Gone) -> Check:
     name = "mailbox"
     try:
         await call(conn, request, what="looking the mailbox up", permission="User.ReadBasic.All")
@@ -167,20 +188,52 @@ async def _mailbox(conn: GraphConnection, request: Awaitable[object]) -> Check:
         )
         return Check(name, None, detail)
     except DomainError as err:
-        return Check(name, False, err.message)
+        return Check(name, False, _once(gone.saw(err)))
     return Check(name, True, f"{conn.mailbox} exists")
 
 
-async def _probe(name: str, run: Callable[[], Awaitable[object]], success: str) -> Check:
+async def _probe(
+    gone: _Gone, name: str, run: Callable[[], Awaitable[object]], success: str
+) -> Check:
     try:
         await run()
     except DomainError as err:
-        return Check(name, False, err.message)
+        return Check(name, False, _once(gone.saw(err)))
     return Check(name, True, success)
 
 
-def _granted(name: str, permission: str, roles: frozenset[str] | None) -> Check:
+_LATER = "; it will be tried again later."
+
+
+def _once(err: DomainError) -> str:
+    """The outbox tries a failed call again later; the doctor asks once and says so."""
+    if not err.message.endswith(_LATER):
+        return err.message
+    said = err.message.removesuffix(_LATER)
+    if "could not be reached" in said:
+        return (
+            f"{said}. This check asks once: look at the network path to Microsoft (a proxy"
+            " needs HTTPS_PROXY, a TLS-inspecting one CA_BUNDLE), then run rrbot doctor again."
+        )
+    return f"{said}, even after retrying. Run rrbot doctor again in a few minutes."
+
+
+def _granted(
+    name: str, permission: str, roles: frozenset[str] | None, gone: _Gone | None = None
+) -> Check:
     action = "sending an email" if permission == "Mail.Send" else "booking a meeting"
+    if gone is not None and gone.missing:
+        what = (
+            "No email can be sent from"
+            if permission == "Mail.Send"
+            else "No meeting can be booked in"
+        )
+        return Check(
+            name,
+            False,
+            f"{what} {gone.mailbox}: that mailbox does not exist in this tenant, whatever"
+            " the app is granted. Set GRAPH_MAILBOX to the partnership mailbox's address.",
+        )
     if roles is None:
         return Check(name, None, f"cannot be checked without {action}; not checked")
     if permission in roles:

@@ -4,6 +4,8 @@ mailbox and permissions."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 from click.testing import CliRunner
 
@@ -24,6 +26,7 @@ def configured(database_url: str, slack_api: SlackApiFake, graph_api: GraphApiFa
         slack_bot_token=BOT_TOKEN,
         slack_signing_secret="fictional-signing-secret",
         slack_api_url=slack_api.base_url,
+        directory=Path("sample"),  # the fictional people, on purpose
         **{k: getattr(outlook, k) for k in outlook.model_fields_set},
     )
 
@@ -35,7 +38,7 @@ async def test_a_deployment_with_everything_granted_is_healthy(
     findings = await diagnose(configured(database_url, slack_api, graph_api))
     assert [f.line() for f in findings if f.ok is False] == []
     areas = {f.area for f in findings if f.ok}
-    assert areas == {"database", "slack", "outlook"}
+    assert areas == {"database", "setup", "slack", "outlook"}
 
 
 async def test_each_missing_grant_is_named_with_what_to_do(
