@@ -50,15 +50,15 @@ def _playbook(settings: Settings) -> Finding:
 def _directory(settings: Settings) -> Finding:
     """DIRECTORY loads and validates, and is not the fictional sample where real people would
     be reached through Slack or Outlook."""
-    from bot.directories import SAMPLE, load_directory
+    from bot.directories import is_sample, load_directory
     from bot.domain.errors import DomainError
     from bot.surfaces import uses_graph
 
     chosen = settings.directory
-    on_purpose = chosen is not None and str(chosen) == "sample"
-    sample = chosen is None or on_purpose or chosen.resolve() == SAMPLE.resolve()
+    sample = is_sample(chosen)
+    on_purpose = sample and chosen is not None  # `sample`, or the sample's path: as serve
     try:
-        directory = load_directory(None if sample else chosen)
+        directory = load_directory(chosen)
     except DomainError as err:
         return Finding("setup", "directory", False, err.message)
     size = f"{len(directory.people)} people, {len(directory.agencies)} agencies"

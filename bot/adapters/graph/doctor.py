@@ -37,7 +37,7 @@ from bot.adapters.graph.client import (
     client_secret_credential,
     connect,
 )
-from bot.adapters.graph.errors import GraphNotAuthorised, token_refused
+from bot.adapters.graph.errors import GraphNotAuthorised, GraphUnavailable, token_refused
 from bot.adapters.graph.factory import missing_settings
 from bot.adapters.graph.mail import GraphMail
 from bot.adapters.tls import outbound_ssl_context, untrusted_advice, untrusted_certificate
@@ -202,15 +202,15 @@ async def _probe(
     return Check(name, True, success)
 
 
-_LATER = "; it will be tried again later."
-
-
 def _once(err: DomainError) -> str:
-    """The outbox tries a failed call again later; the doctor asks once and says so."""
-    if not err.message.endswith(_LATER):
+    """Graph still unavailable after the client's own retries: the doctor asks once and
+    says what to do next (a refusal, e.g. a missing permission, is said as it is)."""
+    if not isinstance(err, GraphUnavailable) or isinstance(err, GraphNotAuthorised):
         return err.message
-    said = err.message.removesuffix(_LATER)
+    said = err.message.removesuffix(".")
     if "could not be reached" in said:
+        if ":" in said:  # the TLS advice is already in the words
+            return f"{said}. Then run rrbot doctor again."
         return (
             f"{said}. This check asks once: look at the network path to Microsoft (a proxy"
             " needs HTTPS_PROXY, a TLS-inspecting one CA_BUNDLE), then run rrbot doctor again."

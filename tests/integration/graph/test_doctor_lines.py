@@ -207,8 +207,9 @@ def test_a_bad_playbook_file_is_named_with_its_line_and_field(
 
     [line] = [f.line() for f in _setup(settings_for(database_url, playbook=str(bad)))[:1]]
 
+    at = 1 + bad.read_text().splitlines().index("panel_deadline: 0  # §4.2.2, §4.9")
     assert line == (
-        f"FAIL  setup    playbook: {bad}, line 45, field panel_deadline: Input should be"
+        f"FAIL  setup    playbook: {bad}, line {at}, field panel_deadline: Input should be"
         " greater than or equal to 1"
     )
 
@@ -234,8 +235,10 @@ def test_a_directory_with_a_bad_field_says_which_and_why(database_url: str, tmp_
 def test_the_sample_directory_is_called_fictional_and_fails_beside_real_slack(
     database_url: str, slack_api: SlackApiFake
 ) -> None:
-    console = settings_for(database_url)
-    real = settings_for(database_url, slack_bot_token=BOT_TOKEN, slack_api_url=slack_api.base_url)
+    console = settings_for(database_url, directory=None)
+    real = settings_for(
+        database_url, directory=None, slack_bot_token=BOT_TOKEN, slack_api_url=slack_api.base_url
+    )
     chosen = settings_for(database_url, slack_bot_token=BOT_TOKEN, directory=Path("sample"))
 
     assert _setup(console)[1].line() == (
