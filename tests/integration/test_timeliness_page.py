@@ -216,7 +216,7 @@ def test_the_command_writes_the_page_for_the_cases_in_the_database(
     html = out.read_text(encoding="utf-8")
     assert html.startswith("<!DOCTYPE html>")
     assert '<th scope="row">LLR-RR-2026-001</th>' in html
-    assert '<td class="n">13</td><td class="n">14</td>' in html  # decision, Panel: days
+    assert '<td class="n">12</td><td class="n">13</td>' in html  # decision, Panel: days
 
 
 def test_the_command_writes_one_report_at_a_time(demo_database: str, tmp_path: Path) -> None:
