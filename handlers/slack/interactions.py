@@ -192,25 +192,26 @@ class Interactions:
             return
         channel, user = str(event.get("channel", "")), str(event.get("user", ""))
         thread = str(event.get("thread_ts") or "")
-        text = with_files(
-            str(event.get("text") or ""),
-            [str(f.get("name", "file")) for f in event.get("files") or []],
-        )
+        files = [str(f.get("name", "file")) for f in event.get("files") or []]
+        text = with_files(str(event.get("text") or ""), files)
         request = None
         if thread and thread != event.get("ts"):
             request = await self.chat.request_of_thread(channel=channel, thread_ts=thread)
         if request is not None:
             _, said = await self.answer_reply(user, request.case_ref, request.agency, text)
         else:
-            said = await self.reply_elsewhere(user, text)
+            said = await self.reply_elsewhere(user, text, brings_files=bool(files))
         await self.client.chat_postMessage(channel=channel, thread_ts=thread or None, text=said)
 
-    async def reply_elsewhere(self, user_id: str, text: str) -> str:
+    async def reply_elsewhere(self, user_id: str, text: str, *, brings_files: bool) -> str:
+        """Outside a request's thread: the one request the person owes takes the message;
+        a return already made takes only files (the "attached below"), so a "thanks" after
+        the receipt is answered, not added to the return."""
         email = await self.people.email_of(user_id)
         if email is None:
             return NOT_KNOWN
         awaited = await self.services.requests_awaiting(email=email)
-        if len(awaited) == 1:
+        if len(awaited) == 1 and (brings_files or not awaited[0].returned):
             (only,) = awaited
             _, said = await self.answer_reply(user_id, only.case_ref, only.agency, text)
             return said

@@ -131,6 +131,33 @@ async def test_a_message_outside_the_thread_answers_the_one_request_the_spoc_owe
     )
 
 
+async def test_outside_the_thread_a_returned_request_takes_a_file_but_not_a_thank_you(
+    running: Running, slack_api: SlackApiFake
+) -> None:
+    people = workspace(slack_api)
+    ref = await open_case(running)
+    spoc = people[LA_SPOC]
+    im, request = request_dm(slack_api, spoc)
+    await event(running, typed(slack_api, im, spoc, "Full return attached below.", request.ts))
+    await running.settle()
+
+    await event(running, typed(slack_api, im, spoc, "Thanks!"))  # to the receipt, not a return
+    await running.settle()
+    assert (await request_of(running, ref, "la")).additions == []
+    assert bot_said(slack_api, im, spoc)[-1] == (
+        "This message was not recorded: it could answer any of these information requests,\n"
+        f"• {ref} (Children's Social Care): already returned, this would be added to it\n"
+        "To send it, reply in the thread of the request it answers (files welcome), or press"
+        " *Submit return* under that request."
+    )
+
+    file = file_in_thread(slack_api, im, request.ts, spoc, "la-return.docx")
+    await event(running, {k: v for k, v in file.items() if k != "thread_ts"})  # not threaded
+    await running.settle()
+    returned = await request_of(running, ref, "la")
+    assert returned.additions == [Addition(returned.returned_on, LA_SPOC, "Files: la-return.docx")]
+
+
 async def test_with_two_requests_open_the_spoc_is_asked_which_and_nothing_is_recorded(
     running: Running, slack_api: SlackApiFake
 ) -> None:
