@@ -28,6 +28,32 @@ class Settings(BaseSettings):
     slack_signing_secret: SecretStr | None = None
     slack_app_token: SecretStr | None = None
     slack_api_url: str | None = None
+    teams_client_id: str | None = Field(
+        default=None, description="the bot's Entra app (client) id, also its Bot Framework id"
+    )
+    teams_client_secret: SecretStr | None = None
+    teams_tenant_id: str | None = Field(
+        default=None, description="the partnership's Entra tenant (the bot is single-tenant)"
+    )
+    teams_app_id: str | None = Field(
+        default=None, description="the Teams app's id in the organisation's app catalogue"
+    )
+    teams_cloud: str = Field(
+        default="Public", description="Public, USGov, USGovDoD or China: the Bot Framework cloud"
+    )
+    teams_login_endpoint: str | None = Field(
+        default=None, description="overrides the cloud's Entra login endpoint"
+    )
+    teams_openid_metadata_url: str | None = Field(
+        default=None, description="overrides the cloud's OpenID metadata for incoming tokens"
+    )
+    teams_token_issuer: str | None = Field(
+        default=None, description="overrides the issuer incoming tokens must name exactly"
+    )
+    teams_service_url: str | None = Field(
+        default=None,
+        description="the Bot Connector for proactive sends (default the cloud's public one)",
+    )
     graph_tenant_id: str | None = None
     graph_client_id: str | None = None
     graph_client_secret: SecretStr | None = None
@@ -77,6 +103,13 @@ class Settings(BaseSettings):
             raise ValueError(
                 "must be an app-level token (xapp-...) with the connections:write scope"
             )
+        return value
+
+    @field_validator("teams_cloud")
+    @classmethod
+    def _known_cloud(cls, value: str) -> str:
+        if value.lower() not in {"public", "usgov", "usgovdod", "china"}:
+            raise ValueError("must be one of Public, USGov, USGovDoD, China")
         return value
 
     @field_validator("timezone")
