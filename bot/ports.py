@@ -14,6 +14,8 @@ from bot.domain.meeting import Response
 from bot.domain.outbox import DueAction
 from bot.domain.slots import Busy
 
+COMMAND = "/rapidreview"  # how services write a command; each chat says it its own way
+
 
 class Clock(Protocol):
     def now(self) -> datetime:
@@ -58,7 +60,38 @@ class RequestThread:
     agency: str
 
 
+@dataclass(frozen=True, slots=True)
+class ChatStyle:
+    """How people on a chat type a command and answer a request. Services write a command
+    the one way (`/rapidreview schedule`, as in Slack and the console); a chat that is typed
+    to differently says it its own way (`@Rapid Review schedule` in Teams) with `say`."""
+
+    command_prefix: str = COMMAND
+    reply_here: str = "reply in this thread"  # where a request is answered in words
+    request_place: str = "the request's thread"  # where more is added to a return
+    strong: str = "*"  # what marks a button's name as bold
+
+    def say(self, text: str) -> str:
+        """`text` with each command written as this chat's people type it."""
+        if self.command_prefix == COMMAND:
+            return text
+        return text.replace(COMMAND + " ", self.command_prefix + " ").replace(
+            f"`{COMMAND}`", f"`{self.command_prefix}`"
+        )
+
+    def bold(self, text: str) -> str:
+        return f"{self.strong}{text}{self.strong}"
+
+
+SLASH_COMMANDS = ChatStyle()  # Slack and the console
+
+
 class Chat(Protocol):
+    @property
+    def style(self) -> ChatStyle:
+        """How this chat's people type commands and answer requests."""
+        ...
+
     async def open_case_channel(
         self, *, case_ref: str, members: Sequence[str], topic: str
     ) -> str: ...

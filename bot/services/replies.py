@@ -144,7 +144,7 @@ def receipt(ctx: ServiceContext, reply: Reply, medium: Medium) -> str:
     how = (
         "reply to this email with the documents attached"
         if medium is Medium.EMAIL
-        else "post it in the request's thread"
+        else f"post it in {ctx.chat.style.request_place}"
     )
     return (
         f"{said} To add to it (a file, say), {how} by {reply.open_until:%a %d %b},"

@@ -17,19 +17,21 @@ from bot.domain.requests import (
     ReturnRecorded,
 )
 from bot.domain.stages import Action, Stage
-from bot.ports import Button, RequestThread
+from bot.ports import Button, ChatStyle, RequestThread
 from bot.services.change import announce, change_case
 from bot.services.context import ServiceContext
 from bot.services.delivery import Medium, deliver_to_person, followed_by
 from bot.services.reminders import plan_case_reminders
 from bot.services.wording import plural
 
-HOW_TO_ANSWER = {
-    Medium.CHAT: "Press *Submit return*, or reply in this thread (files welcome);"
-    " press *No involvement* if your agency had none.",
-    Medium.EMAIL: "Reply to this email with your return, attaching any documents;"
-    ' if your agency had no involvement, reply "Nil return".',
-}
+
+def how_to_answer(style: ChatStyle) -> dict[Medium, str]:
+    return {
+        Medium.CHAT: f"Press {style.bold('Submit return')}, or {style.reply_here} (files"
+        f" welcome); press {style.bold('No involvement')} if your agency had none.",
+        Medium.EMAIL: "Reply to this email with your return, attaching any documents;"
+        ' if your agency had no involvement, reply "Nil return".',
+    }
 
 
 async def send_information_requests(
@@ -87,7 +89,7 @@ async def deliver_requests(ctx: ServiceContext, case: Case) -> int:
             case,
             ctx.agency(request.agency).spoc,
             subject=f"Rapid Review information request: {case.ref}",
-            text=followed_by(asked, HOW_TO_ANSWER),
+            text=followed_by(asked, how_to_answer(ctx.chat.style)),
             buttons=(
                 Button("Submit return", "submit_return", value, primary=True),
                 Button("No involvement", "no_involvement", value),

@@ -11,7 +11,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from bot.domain.directory import Directory
-from bot.ports import Attachment, Bookmark, Button, CaseCard, RequestThread
+from bot.ports import SLASH_COMMANDS, Attachment, Bookmark, Button, CaseCard, RequestThread
 
 Sink = Callable[[str], None]
 
@@ -47,6 +47,8 @@ def _indent(text: str) -> str:
 
 
 class ConsoleChat:
+    style = SLASH_COMMANDS
+
     def __init__(self, directory: Directory, transcript: Transcript) -> None:
         self._directory = directory
         self.transcript = transcript

@@ -30,7 +30,7 @@ from bot.adapters.slack.client import Reply, call
 from bot.adapters.slack.errors import ChatUnavailable, NotInWorkspace, clean_code
 from bot.adapters.slack.members import Strangers, notice, remove_strangers
 from bot.logging import get_logger
-from bot.ports import Bookmark, Button, CaseCard, RequestThread
+from bot.ports import SLASH_COMMANDS, Bookmark, Button, CaseCard, RequestThread
 
 log = get_logger(__name__)
 
@@ -74,6 +74,8 @@ class _Card:
 
 
 class SlackChat:
+    style = SLASH_COMMANDS
+
     def __init__(self, client: AsyncWebClient, *, chairs: Sequence[tuple[str, str]] = ()) -> None:
         self._client = client
         self._chairs = tuple(chairs)  # (email, name): told of strangers in an adopted channel

@@ -1,0 +1,34 @@
+"""One service text reads right on every chat: commands are written the one way and each chat
+says them as its people type them."""
+
+from __future__ import annotations
+
+from bot.ports import SLASH_COMMANDS, ChatStyle
+
+AT_BOT = ChatStyle(
+    command_prefix="@Rapid Review",
+    reply_here="reply in this chat",
+    request_place="this chat",
+    strong="**",
+)
+
+
+def test_slack_and_the_console_keep_the_text_as_written() -> None:
+    text = "Pick another quorate slot inside the window: /rapidreview schedule"
+    assert SLASH_COMMANDS.say(text) == text
+    assert SLASH_COMMANDS.bold("Submit return") == "*Submit return*"
+
+
+def test_a_chat_typed_to_by_mention_says_each_command_its_own_way() -> None:
+    said = AT_BOT.say(
+        "Book one: /rapidreview book LLR-RR-2026-001 1. `/rapidreview help` lists the rest."
+    )
+    assert said == (
+        "Book one: @Rapid Review book LLR-RR-2026-001 1. `@Rapid Review help` lists the rest."
+    )
+    assert AT_BOT.say("Type `/rapidreview` for help.") == "Type `@Rapid Review` for help."
+    assert AT_BOT.bold("No involvement") == "**No involvement**"
+
+
+def test_a_word_that_merely_starts_like_the_command_is_left_alone() -> None:
+    assert AT_BOT.say("see /rapidreviews") == "see /rapidreviews"
