@@ -8,8 +8,9 @@ conversation (404 ConversationNotFound) and the activity (404 ActivityNotFound).
 1:1 conversation again gives the same id, as Teams does. Group chats are made by Graph (see
 graph_teams.py, which calls `add_conversation`).
 
-Knobs: `add_person`, `add_conversation`, `installed` (AAD object ids the app is installed
-for), `fail` (429 with Retry-After, 503 ...), `tokens`. Reading: `calls` (every request,
+`BotToken` is the token provider to give the SDK's ApiClient. Knobs: `add_person`,
+`add_conversation`, `installed` (AAD object ids the app is installed for), `fail` (429 with
+Retry-After, 503 ...), `tokens`. Reading: `calls` (every request,
 refused ones too), `received` (every activity as it arrived, posts and updates, in order),
 `conversations` (what each conversation holds now). Fictional data only.
 """
@@ -85,6 +86,17 @@ class Conversation:
     members: list[str]  # AAD object ids
     activities: dict[str, Json] = field(default_factory=dict)  # activity id -> as it is now
     deleted: set[str] = field(default_factory=set)
+
+
+class BotToken:
+    """The bot's side for tests: a Teams SDK token provider handing out the token the fake
+    accepts (or `token`, to be refused)."""
+
+    def __init__(self, token: str = CONNECTOR_TOKEN) -> None:
+        self.token = token
+
+    def get_app_token(self, scope: str, tenant_id: str | None) -> str:
+        return self.token
 
 
 class ConnectorError(Exception):

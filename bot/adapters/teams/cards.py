@@ -19,7 +19,7 @@ from bot.ports import Bookmark, Button, CaseCard, RequestThread
 Json = dict[str, Any]
 CARD = "application/vnd.microsoft.card.adaptive"
 SCHEMA = "http://adaptivecards.io/schemas/adaptive-card.json"
-MAX_TEXT = 20_000  # Teams refuses a message over about 28 KB; the words stay well under it
+MAX_TEXT = 12_000  # Teams refuses a message over 40 KB (as UTF-16): the words keep half
 MAX_ACTIONS = 6  # Teams shows at most six actions on a card
 MAX_LINE = 500
 MAX_LINES = 40
@@ -106,8 +106,14 @@ def case_card(card: CaseCard, links: Sequence[Bookmark]) -> Json:
 
 
 def card_summary(card: CaseCard) -> str:
-    """The card's words for notifications and screen readers."""
-    return escape(f"Case {card.case_ref}: {card.stage}. Next: {card.next_deadline}")[:MAX_TEXT]
+    """The card's words for notifications (plain text, shown as it is: nothing to escape)."""
+    return f"Case {card.case_ref}: {card.stage}. Next: {card.next_deadline}"[:500]
+
+
+def teams_text(text: str) -> str:
+    """A message's words as Teams shows them: bounded, each line break a `<br>` (Teams runs
+    single line breaks together). User text in it was escaped, so no tag of theirs is left."""
+    return text[:MAX_TEXT].replace("\r\n", "\n").replace("\n", "<br>")
 
 
 def attachment(card: Json) -> Json:

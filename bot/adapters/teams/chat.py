@@ -16,19 +16,15 @@ restart or another replica edits it and an unchanged card costs no call.
 
 A direct message installs the app for the person (Graph; 409 "already installed" is success),
 creates the 1:1 conversation (the connector, with the tenant) once per person and process,
-then sends. The SDK does not retry: 429, 502, 503 and 504 are tried again here a few times,
-waiting the server's Retry-After (up to `SendRetry.max_wait`), then raise ChatUnavailable for
-the outbox to retry.
+then sends. Connector calls are retried on 429/5xx as sending.py says, then left to the outbox.
 """
 
 from __future__ import annotations
 
 import asyncio
 from collections.abc import Awaitable, Callable, Sequence
-from dataclasses import dataclass
 from typing import Any, TypeVar
 
-import httpx
 from microsoft_teams.api import ApiClient
 from microsoft_teams.api.activities.message import MessageActivityInput
 from microsoft_teams.api.clients.conversation.params import CreateConversationParams
@@ -37,21 +33,14 @@ from microsoft_teams.api.models import Account, Attachment, MentionEntity
 from bot.adapters.graph.client import GraphConnection
 from bot.adapters.teams import cards
 from bot.adapters.teams.card_store import ChatMessages
-from bot.adapters.teams.errors import ChatUnavailable, NotInTenant, clean_code
+from bot.adapters.teams.errors import ChatUnavailable, NotInTenant
 from bot.adapters.teams.members import Person, create_case_chat, find_people, install_for_user
+from bot.adapters.teams.sending import DEFAULT_RETRY, SendRetry, Sleep, send
 from bot.logging import get_logger
 from bot.ports import Bookmark, Button, CaseCard, RequestThread
 
 T = TypeVar("T")
 log = get_logger(__name__)
-_RETRIED = frozenset({429, 502, 503, 504})
-
-
-@dataclass(frozen=True, slots=True)
-class SendRetry:
-    attempts: int = 3  # in all, the first included
-    backoff: float = 1.0  # seconds, doubled each time, when no Retry-After is sent
-    max_wait: float = 10.0  # a longer Retry-After is left to the outbox
 
 
 class TeamsChat:
@@ -64,8 +53,8 @@ class TeamsChat:
         bot_id: str,
         tenant_id: str,
         store: ChatMessages,
-        retry: SendRetry = SendRetry(),
-        sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
+        retry: SendRetry = DEFAULT_RETRY,
+        sleep: Sleep = asyncio.sleep,
     ) -> None:
         self._api, self._graph, self._store = api, graph, store
         self._app_id, self._bot_id, self._tenant_id = app_id, bot_id, tenant_id
@@ -214,7 +203,7 @@ class TeamsChat:
     async def _message(
         self, conversation: str, text: str, buttons: Sequence[Button], about: RequestThread | None
     ) -> str:
-        words = text[: cards.MAX_TEXT]
+        words = cards.teams_text(text)
         entities = [
             MentionEntity(mentioned=Account(id=p.aad_id, name=p.name), text=token)
             for token, p in self._mentions.items()
@@ -232,24 +221,7 @@ class TeamsChat:
         return (await self._send("send activity", create, conversation, activity)).id
 
     async def _send(self, operation: str, method: Callable[..., Awaitable[T]], *args: Any) -> T:
-        """One connector call, tried again on 429/5xx as its Retry-After asks (bounded)."""
-        for attempt in range(1, self._retry.attempts + 1):
-            try:
-                return await method(*args)
-            except httpx.HTTPStatusError as err:
-                status, code = err.response.status_code, _error_code(err.response)
-                wait = _retry_after(err.response, self._retry.backoff * 2 ** (attempt - 1))
-                log.warning("teams_call", operation=operation, outcome=f"{status} {code}")
-                if (
-                    status not in _RETRIED
-                    or attempt == self._retry.attempts
-                    or wait > self._retry.max_wait
-                ):
-                    raise ChatUnavailable(operation, status, code) from None
-                await self._sleep(wait)
-            except httpx.TransportError as err:
-                raise ChatUnavailable.unreachable(operation, err) from None
-        raise AssertionError("unreachable")
+        return await send(operation, method, *args, retry=self._retry, sleep=self._sleep)
 
     async def _find(self, emails: Sequence[str]) -> dict[str, Person]:
         unknown = [e for e in emails if e not in self._people]
@@ -263,18 +235,3 @@ class TeamsChat:
 
     async def _case_of(self, channel: str) -> str:
         return await self._store.case_of(channel) or channel[:64]
-
-
-def _error_code(response: httpx.Response) -> str:
-    try:
-        error = response.json().get("error") or {}
-        return clean_code(error.get("code", "no_error_code"))
-    except (ValueError, AttributeError):
-        return "no_error_code"
-
-
-def _retry_after(response: httpx.Response, default: float) -> float:
-    try:
-        return max(0.0, float(response.headers.get("retry-after", "")))
-    except ValueError:
-        return default

@@ -14,14 +14,14 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from bot.adapters.graph.client import GraphConnection, connect
 from bot.adapters.teams.card_store import ChatMessages
-from bot.adapters.teams.chat import SendRetry, TeamsChat
+from bot.adapters.teams.chat import TeamsChat
 from bot.adapters.teams.errors import ChatUnavailable, NotInTenant
+from bot.adapters.teams.sending import SendRetry
 from bot.ports import Bookmark, Button, CaseCard, RequestThread
 from tests.fakes.graph_api import MAILBOX
 from tests.fakes.graph_teams import CATALOGUE_APP_ID, GraphTeams, serve_teams
-from tests.fakes.teams_connector import BOT_ID, TEAMS_TENANT, ConnectorFake
+from tests.fakes.teams_connector import BOT_ID, TEAMS_TENANT, BotToken, ConnectorFake
 from tests.integration.graph.support import FAST, StaticCredential
-from tests.support.teams_bot import BotToken
 
 pytestmark = [
     pytest.mark.filterwarnings("ignore:The bot client is deprecated:DeprecationWarning"),

@@ -16,6 +16,7 @@ from tests.fakes.teams_connector import (
     BOT_ID,
     CONNECTOR_TOKEN,
     TEAMS_TENANT,
+    BotToken,
     ConnectorFake,
     serve,
 )
@@ -23,14 +24,6 @@ from tests.fakes.teams_connector import (
 # The SDK builds its deprecated bot client in every ApiClient: its noise, not ours.
 pytestmark = pytest.mark.filterwarnings("ignore:The bot client is deprecated:DeprecationWarning")
 AAD = "0a1b2c3d-0000-4000-8000-00000000a001"
-
-
-class Token:
-    def __init__(self, value: str = CONNECTOR_TOKEN) -> None:
-        self.value = value
-
-    def get_app_token(self, scope: str, tenant_id: str | None) -> str:
-        return self.value
 
 
 @pytest.fixture(scope="module")
@@ -47,7 +40,7 @@ def connector(served: ConnectorFake) -> ConnectorFake:
 
 
 def client(fake: ConnectorFake, token: str = CONNECTOR_TOKEN) -> ApiClient:
-    return ApiClient(fake.base_url, token_provider=Token(token))
+    return ApiClient(fake.base_url, token_provider=BotToken(token))
 
 
 def one_to_one(tenant: bool = True) -> CreateConversationParams:
