@@ -31,8 +31,12 @@ def escape(text: str) -> str:
     """User text made inert for a Teams message: `<at>`, HTML and entities read as text
     (`&`, `<`, `>` as entities), markdown's control characters backslashed, and no address
     left for Teams to turn into a link (a zero-width space breaks `://` and `www.`)."""
-    html = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-    return _break_links(_MARKDOWN.sub(r"\\\1", html))
+    return _break_links(_MARKDOWN.sub(r"\\\1", html_escape(text)))
+
+
+def html_escape(text: str) -> str:
+    """`&`, `<` and `>` as entities: no tag (`<at>`, `<a>`) can ride in."""
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
 def card_escape(text: str) -> str:

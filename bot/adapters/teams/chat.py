@@ -101,7 +101,7 @@ class TeamsChat:
         person = await self._person(email)
         if person is None:
             return name
-        token = f"<at>{cards.escape(name)}</at>"
+        token = f"<at>{cards.html_escape(name)}</at>"  # a directory name: no markdown in it
         self._mentions[token] = person
         return token
 

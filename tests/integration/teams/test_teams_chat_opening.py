@@ -27,7 +27,7 @@ from tests.fakes.graph_teams import CATALOGUE_APP_ID, CHAT_CREATE, GraphTeams, s
 from tests.fakes.teams_connector import BOT_ID, TEAMS_TENANT, BotToken, ConnectorFake
 from tests.integration.graph.support import FAST, StaticCredential
 from tests.integration.sql_world import SqlWorld
-from tests.support.world import CHAIR, NOTIFIED, OFFICER, World, local
+from tests.support.world import CHAIR, NOTIFIED, OFFICER, POLICE_DM, World, local
 
 pytestmark = [
     pytest.mark.filterwarnings("ignore:The bot client is deprecated:DeprecationWarning"),
@@ -123,3 +123,30 @@ async def test_a_missing_chat_permission_leaves_the_case_open_and_is_retried_by_
     assert await run_due(world.services, worker="test") == []
     assert len(graph.chats) == 1  # nothing made or sent twice
     assert len(world.transcript.to(CHAIR, "email")) == 1
+
+
+async def test_someone_teams_cannot_add_is_named_to_the_chair_with_a_real_mention(
+    world: SqlWorld, fakes: tuple[GraphTeams, ConnectorFake]
+) -> None:
+    graph, connector = fakes
+    gone = next(aad for aad, user in graph.people.items() if user["mail"] == POLICE_DM)
+    del graph.people[gone]  # not in the tenant: Graph finds no one by that email
+    ref = await open_case(world)
+
+    (chat_id,) = graph.chats
+    assert gone not in graph.chats[chat_id].members
+    assert await channel_of(world, ref) == chat_id
+    posted = [r.activity for r in connector.received if r.conversation_id == chat_id]
+    (notice,) = [a for a in posted if "Not in this channel" in a.get("text", "")]
+    chair = next(aad for aad, user in graph.people.items() if user["mail"] == CHAIR)
+    assert notice["text"].startswith("<at>Chris Lindqvist</at> Not in this channel")
+    assert notice["entities"] == [
+        {
+            "type": "mention",
+            "mentioned": {"id": chair, "name": "Chris Lindqvist"},
+            "text": "<at>Chris Lindqvist</at>",
+        }
+    ]
+    assert f"the bot emails them instead, at {POLICE_DM}" in notice["text"]
+    (timetable,) = [a for a in posted if "Timetable:" in a.get("text", "")]
+    assert "Timetable:<br>" in timetable["text"]  # each line its own in Teams
