@@ -62,6 +62,7 @@ class GraphTeams:
         self.people: dict[str, dict[str, str]] = {}  # Entra object id -> user JSON
         self.chats: dict[str, GraphChat] = {}
         self.installs: dict[str, set[str]] = {}  # Entra object id -> app ids installed
+        self.leaving: set[str] = set()  # people who leave the tenant as the next chat is made
         self._ids = itertools.count(1)
 
     def add_person(self, aad_id: str, name: str, email: str) -> None:
@@ -102,6 +103,9 @@ class GraphTeams:
         body = ctx.body if isinstance(ctx.body, dict) else {}
         if body.get("chatType") != "group":
             raise GraphError(400, "BadRequest", "The fake makes group chats only.")
+        for aad in self.leaving:
+            self.people.pop(aad, None)
+        self.leaving.clear()
         members = []
         for member in body.get("members") or []:
             bound = _USER_BIND.search(str(member.get("user@odata.bind", "")))

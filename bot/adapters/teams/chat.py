@@ -75,9 +75,14 @@ class TeamsChat:
         adopted = chat is not None
         if chat is None:
             people = [found[e] for e in wanted if e in found]
-            chat = await create_case_chat(
-                self._graph, topic=ref, people=people, app_id=self._app_id
-            )
+            try:
+                chat = await create_case_chat(
+                    self._graph, topic=ref, people=people, app_id=self._app_id
+                )
+            except Exception:  # someone may have left the tenant: look everyone up again
+                for email in wanted:
+                    self._people.pop(email, None)
+                raise
             await self._store.remember_case_chat(ref, chat)
         self._missing[chat] = tuple(e for e in wanted if e not in found)
         log.info(

@@ -5,7 +5,8 @@ All app-only, each with the fewest application permissions that work: User.ReadB
 chat, made with the app already in it, in one call), TeamsAppInstallation.ReadWriteSelfForUser.All
 (the app installed for a person before the bot's first 1:1 message; Graph's 409 "already
 installed" is success). A 403 is an administrator's fix (a permission or its consent): it is
-raised as GraphNotAuthorised, which the outbox retries until it is granted.
+raised as GraphNotAuthorised, which the outbox retries until it is granted; any other refusal
+as GraphUnavailable, retried too (never a silent drop of the case's opening).
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from typing import TypeVar
 from kiota_abstractions.api_error import APIError
 
 from bot.adapters.graph.client import GraphConnection, call
-from bot.adapters.graph.errors import GraphNotAuthorised
+from bot.adapters.graph.errors import GraphNotAuthorised, GraphUnavailable, clean_code
 
 with warnings.catch_warnings():  # msgraph's builders warn about deprecated classes on import
     warnings.simplefilter("ignore", DeprecationWarning)
@@ -29,6 +30,7 @@ with warnings.catch_warnings():  # msgraph's builders warn about deprecated clas
     from msgraph.generated.models.chat import Chat
     from msgraph.generated.models.chat_type import ChatType
     from msgraph.generated.models.conversation_member import ConversationMember
+    from msgraph.generated.models.o_data_errors.o_data_error import ODataError
     from msgraph.generated.models.teams_app_installation import TeamsAppInstallation
     from msgraph.generated.models.user_scope_teams_app_installation import (
         UserScopeTeamsAppInstallation,
@@ -61,8 +63,11 @@ async def find_people(conn: GraphConnection, emails: Sequence[str]) -> dict[str,
             select=["id", "displayName", "mail", "userPrincipalName"],
             top=EMAILS_PER_LOOKUP,
         )
-        request = conn.client.users.get(RequestConfiguration(query_parameters=query))
-        page = await call(conn, request, what="finding people by email", permission=USERS)
+        what = "finding people by email"
+        request = _refusing(
+            conn.client.users.get(RequestConfiguration(query_parameters=query)), what, USERS
+        )
+        page = await call(conn, request, what=what, permission=USERS)
         for user in (page.value if page else None) or []:
             if user.id and user.mail and user.mail.lower() in batch:
                 found[user.mail.lower()] = Person(user.id, user.display_name or user.mail)
@@ -89,7 +94,7 @@ async def create_case_chat(
     request = _refusing(conn.client.chats.post(chat), "creating the case chat", CHAT_CREATE)
     made = await call(conn, request, what="creating the case chat", permission=CHAT_CREATE)
     if made is None or not made.id:
-        raise GraphNotAuthorised("Microsoft Graph created no chat (its answer had no id).")
+        raise GraphUnavailable("Microsoft Graph created no chat (its answer had no id).")
     return made.id
 
 
@@ -109,20 +114,25 @@ async def install_for_user(conn: GraphConnection, *, aad_id: str, app_id: str) -
 async def _refusing(
     request: Awaitable[T], what: str, permission: str, *, tolerate: int | None = None
 ) -> T | None:
-    """`request`, with Graph's `tolerate` status as success (None) and a 403 said in Teams'
-    terms (the shared wording speaks of a mailbox); anything else goes on to `call`."""
+    """`request`, with Graph's `tolerate` status as success (None) and its refusals said in
+    Teams' terms (the shared wording speaks of a mailbox). Every refusal is a GraphUnavailable:
+    the outbox tries again (a member deleted meanwhile is not looked up twice the same way)."""
     try:
         return await request
     except APIError as err:
         status = err.response_status_code or 0
         if status == tolerate:
             return None
-        if status == 403:
+        code = "no_error_code"
+        if isinstance(err, ODataError) and err.error is not None and err.error.code:
+            code = clean_code(err.error.code)
+        if status in (401, 403):
             raise GraphNotAuthorised(
-                f"Microsoft Graph refused {what} (403): the app registration probably lacks"
-                f" the application permission {permission} (or admin consent for it)."
+                f"Microsoft Graph refused {what} ({status} {code}): the app registration"
+                f" probably lacks the application permission {permission} (or admin consent"
+                " for it)."
             ) from None
-        raise
+        raise GraphUnavailable(f"Microsoft Graph refused {what} ({status} {code}).") from None
 
 
 def _graph_base(conn: GraphConnection) -> str:

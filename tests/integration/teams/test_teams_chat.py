@@ -13,6 +13,7 @@ import pytest
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from bot.adapters.graph.client import GraphConnection, connect
+from bot.adapters.graph.errors import GraphUnavailable
 from bot.adapters.teams.card_store import ChatMessages
 from bot.adapters.teams.chat import TeamsChat
 from bot.adapters.teams.errors import ChatUnavailable, NotInTenant
@@ -306,3 +307,17 @@ async def test_a_connector_that_stays_busy_is_left_to_the_outbox(
     with pytest.raises(ChatUnavailable):
         await chat.post(channel=chat_id, text="Timetable")
     assert sleeps.waits == [1.0, 1.0] and connector.received == []
+
+
+async def test_a_member_gone_before_the_chat_is_made_is_retried_and_left_out(
+    chat: TeamsChat, graph: GraphTeams
+) -> None:
+    gone_aad, _, gone = PEOPLE[5]
+    graph.leaving.add(gone_aad)  # they leave the tenant as the chat is being made
+    with pytest.raises(GraphUnavailable) as refused:
+        await chat.open_case_channel(case_ref=REF, members=SEVENTEEN, topic="")
+    assert str(refused.value) == "Microsoft Graph refused creating the case chat (404 NotFound)."
+    assert graph.chats == {}
+    chat_id = await chat.open_case_channel(case_ref=REF, members=SEVENTEEN, topic="")
+    assert await chat.missing_members(channel=chat_id) == (gone,)
+    assert len(graph.chats[chat_id].members) == 16
