@@ -321,3 +321,22 @@ async def test_a_member_gone_before_the_chat_is_made_is_retried_and_left_out(
     chat_id = await chat.open_case_channel(case_ref=REF, members=SEVENTEEN, topic="")
     assert await chat.missing_members(channel=chat_id) == (gone,)
     assert len(graph.chats[chat_id].members) == 16
+
+
+async def test_a_card_someone_deleted_is_posted_again_and_card_lines_stay_inert(
+    chat: TeamsChat, connector: ConnectorFake
+) -> None:
+    chat_id = await chat.open_case_channel(case_ref=REF, members=SEVENTEEN, topic="")
+    hostile = "[click](https://evil.example) <at>All</at>"
+    card = CaseCard(REF, "Information requested", "Returns due Mon 21 Dec", (hostile,))
+    await chat.update_case_card(channel=chat_id, card=card)
+    (old,) = connector.conversations[chat_id].activities
+    connector.conversations[chat_id].deleted.add(old)  # a member deleted the card
+    moved = CaseCard(REF, "Meeting booked", "Panel on Wed 6 Jan", (hostile,))
+    await chat.update_case_card(channel=chat_id, card=moved)
+    assert [c.status for c in connector.calls] == [201, 404, 201]
+    (shown,) = connector.posted(chat_id)
+    assert shown["summary"] == f"Case {REF}: Meeting booked. Next: Panel on Wed 6 Jan"
+    line = shown["attachments"][0]["content"]["body"][-1]["text"]
+    assert "](" not in line and "https://evil" not in line
+    assert "entities" not in shown["attachments"][0]["content"].get("msteams", {})
