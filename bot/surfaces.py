@@ -10,13 +10,19 @@ stays unaware of which ones were picked.
 from __future__ import annotations
 
 import sys
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-from bot.bootstrap import Container, build
+from bot.bootstrap import ChatOnDatabase, Container, build
 from bot.config import Settings
 from bot.domain.errors import InvalidInput
 from bot.logging import get_logger
-from bot.ports import CalendarPort, Chat
+from bot.ports import Chat
+
+if TYPE_CHECKING:
+    from sqlalchemy.ext.asyncio import AsyncEngine
+
 
 log = get_logger(__name__)
 GRACEFUL_SHUTDOWN_S = 10  # requests in flight get this long after SIGTERM
@@ -51,23 +57,68 @@ async def build_for_serving(
         chairs = [(p.email, p.name) for p in directory.with_role(Role.CHAIR)]
         client = make_web_client(token, settings.slack_api_url, ssl_context=trust)
         chat = SlackChat(client, chairs=chairs)
-    if not uses_graph(settings):
-        calendar: CalendarPort = InMemoryCalendar()
-        return await build(
-            settings, chat=chat, calendar=calendar, mail=ConsoleMail(directory, transcript)
-        )
-    from bot.adapters.graph.factory import graph_ports  # msgraph only when it is used
-
-    graph_calendar, graph_mail = graph_ports(settings)  # refuses, naming what is missing
+    teams: TeamsParts | None = _teams_chat(settings) if uses_teams(settings) else None
+    on: Chat | ChatOnDatabase = teams.chat if teams else chat
+    closers = [teams.aclose] if teams else []
     try:
-        container = await build(
-            settings, chat=chat, calendar=graph_calendar, mail=graph_mail, mailbox=graph_mail
-        )
+        if not uses_graph(settings):
+            mail = ConsoleMail(directory, transcript)
+            container = await build(settings, chat=on, calendar=InMemoryCalendar(), mail=mail)
+        else:
+            from bot.adapters.graph.factory import graph_ports  # msgraph only when it is used
+
+            graph_calendar, graph_mail = graph_ports(settings)  # refuses, naming what is missing
+            closers.append(graph_calendar.connection.aclose)
+            container = await build(
+                settings, chat=on, calendar=graph_calendar, mail=graph_mail, mailbox=graph_mail
+            )
     except BaseException:
-        await graph_calendar.connection.aclose()
+        for close in closers:
+            await close()
         raise
-    container.closers.append(graph_calendar.connection.aclose)
+    container.closers.extend(closers)
     return container
+
+
+@dataclass(frozen=True, slots=True)
+class TeamsParts:
+    chat: ChatOnDatabase  # TeamsChat keeps its case chats and cards in the database
+    aclose: Callable[[], Awaitable[None]]
+
+
+def _teams_chat(settings: Settings) -> TeamsParts:
+    """Teams on the Bot Connector (the SDK) and on Graph, both with the bot's own app
+    registration (TEAMS_*): Graph's *Self* installation permissions are granted to the app
+    that is installed, so the case chats cannot be made with the Outlook one (GRAPH_*)."""
+    from bot.adapters.graph.client import connect
+    from bot.adapters.teams.card_store import ChatMessages
+    from bot.adapters.teams.chat import TeamsChat
+    from bot.adapters.teams.connection import teams_connection
+    from bot.adapters.tls import outbound_ssl_context
+
+    teams = teams_connection(settings)
+    graph = connect(
+        teams.tokens.credential,
+        mailbox=settings.graph_mailbox or "",  # no mail is read or sent on this connection
+        base_url=settings.graph_base_url,
+        ssl_context=outbound_ssl_context(settings.ca_bundles()),
+    )
+
+    def on_database(engine: AsyncEngine) -> Chat:
+        return TeamsChat(
+            teams.api,
+            graph,
+            app_id=teams.app_id,
+            bot_id=teams.client_id,
+            tenant_id=teams.tenant_id,
+            store=ChatMessages(engine),
+        )
+
+    async def aclose() -> None:
+        await graph.aclose()
+        await teams.aclose()
+
+    return TeamsParts(on_database, aclose)
 
 
 def refuse_unchosen_sample(settings: Settings) -> None:
@@ -120,12 +171,6 @@ def refuse_mixed_chat(settings: Settings) -> None:
         raise InvalidInput(
             f"Teams is configured only in part: {_listed(missing)} {verb}"
             " missing (the bot's app registration and the Teams app's catalogue id)."
-        )
-    if not uses_graph(settings):
-        raise InvalidInput(
-            "Teams needs the GRAPH_* settings too (GRAPH_TENANT_ID, GRAPH_CLIENT_ID,"
-            " GRAPH_CLIENT_SECRET, GRAPH_MAILBOX): case chats are created through Microsoft"
-            " Graph."
         )
     from bot.adapters.teams.sdk_environment import refuse_sdk_environment  # the SDK: Teams only
 

@@ -36,6 +36,7 @@ from bot.adapters.teams.card_store import ChatMessages
 from bot.adapters.teams.errors import ChatUnavailable, NotInTenant
 from bot.adapters.teams.members import Person, create_case_chat, find_people, install_for_user
 from bot.adapters.teams.sending import DEFAULT_RETRY, SendRetry, Sleep, send
+from bot.adapters.teams.style import TEAMS_STYLE
 from bot.logging import get_logger
 from bot.ports import Bookmark, Button, CaseCard, RequestThread
 
@@ -44,6 +45,8 @@ log = get_logger(__name__)
 
 
 class TeamsChat:
+    style = TEAMS_STYLE
+
     def __init__(
         self,
         api: ApiClient,
@@ -208,7 +211,7 @@ class TeamsChat:
     async def _message(
         self, conversation: str, text: str, buttons: Sequence[Button], about: RequestThread | None
     ) -> str:
-        words = cards.teams_text(text)
+        words = cards.teams_text(self.style.say(text))
         entities = [
             MentionEntity(mentioned=Account(id=p.aad_id, name=p.name), text=token)
             for token, p in self._mentions.items()

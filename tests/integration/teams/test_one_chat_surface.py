@@ -56,13 +56,6 @@ async def test_teams_in_part_is_refused_naming_what_is_missing(database_url: str
     )
 
 
-async def test_teams_without_graph_is_refused_as_case_chats_need_it(database_url: str) -> None:
-    assert await refusal(database_url, **TEAMS) == (
-        "Teams needs the GRAPH_* settings too (GRAPH_TENANT_ID, GRAPH_CLIENT_ID,"
-        " GRAPH_CLIENT_SECRET, GRAPH_MAILBOX): case chats are created through Microsoft Graph."
-    )
-
-
 async def test_a_client_secret_in_the_environment_is_refused(
     database_url: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
