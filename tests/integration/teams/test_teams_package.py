@@ -5,8 +5,10 @@ Anything missing or malformed is refused in one line, and no zip is left behind.
 
 from __future__ import annotations
 
+import importlib.util
 import io
 import json
+import re
 import subprocess
 import sys
 import zipfile
@@ -250,3 +252,34 @@ def test_help_and_the_package_module_load_no_teams_sdk_nor_pillow() -> None:
         [sys.executable, "-c", probe], capture_output=True, text=True, check=True, timeout=60
     )
     assert found.stdout.strip() == "[]"
+
+
+def test_the_committed_icons_are_what_the_committed_script_draws() -> None:
+    spec = importlib.util.spec_from_file_location("make_icons", TEMPLATE_DIR / "make_icons.py")
+    assert spec is not None and spec.loader is not None
+    make_icons = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(make_icons)
+
+    for name, drawn in [
+        ("color.png", make_icons.colour_icon()),
+        ("outline.png", make_icons.outline_icon()),
+    ]:
+        with Image.open(TEMPLATE_DIR / name) as committed:
+            assert committed.convert("RGBA").tobytes() == drawn.convert("RGBA").tobytes(), name
+
+
+def test_the_manifest_keeps_within_the_schema_s_limits(tmp_path: Path) -> None:
+    _, manifest = package(tmp_path)
+    [bot] = manifest["bots"]
+
+    assert len(manifest["name"]["short"]) <= 30
+    assert manifest["name"]["full"] != manifest["name"]["short"]
+    assert len(manifest["description"]["short"]) <= 80
+    assert len(manifest["description"]["full"]) <= 4000
+    assert manifest["description"]["short"] not in manifest["description"]["full"]
+    assert len(manifest["developer"]["name"]) <= 32
+    assert re.fullmatch(r"#[0-9a-fA-F]{6}", manifest["accentColor"])
+    assert re.fullmatch(r"\d+\.\d+\.\d+", manifest["version"])
+    for entry in bot["commandLists"]:
+        for command in entry["commands"]:
+            assert len(command["title"]) <= 32 and len(command["description"]) <= 128
