@@ -32,6 +32,7 @@ from bot.teams_package import CLIENT_ID_IS, guid
 
 if TYPE_CHECKING:
     from azure.core.credentials_async import AsyncTokenCredential
+    from microsoft_teams.api.auth.cloud_environment import CloudEnvironment
 
 TENANT_ID_IS = "the Directory (tenant) ID on the app registration's Overview"
 APP_ID_IS = "the App ID the Teams admin centre shows for the uploaded Rapid Review app"
@@ -103,7 +104,7 @@ async def check(settings: Settings) -> list[Check]:
     return checks
 
 
-def _configuration(settings: Settings) -> tuple[Check, _Cloud]:
+def _configuration(settings: Settings) -> tuple[Check, CloudEnvironment]:
     if settings.slack_bot_token is not None:
         raise InvalidInput(
             "SLACK_BOT_TOKEN and TEAMS_* are both set: rrbot serves one chat surface per"
@@ -134,28 +135,21 @@ def _configuration(settings: Settings) -> tuple[Check, _Cloud]:
     return Check("configuration", True, detail), cloud
 
 
-@dataclass(frozen=True, slots=True)
-class _Cloud:
-    login_endpoint: str
-    bot_scope: str
-    graph_scope: str
-
-
-def _cloud(settings: Settings) -> _Cloud:
+def _cloud(settings: Settings) -> CloudEnvironment:
     """The SDK's cloud (its endpoints and scopes), with TEAMS_LOGIN_ENDPOINT over it."""
-    from microsoft_teams.api.auth.cloud_environment import from_name
+    from microsoft_teams.api.auth.cloud_environment import from_name, with_overrides
 
     base = from_name(settings.teams_cloud)  # TEAMS_CLOUD is validated with the settings
-    login = base.login_endpoint
-    if settings.teams_login_endpoint is not None:
-        login = settings.teams_login_endpoint.strip().rstrip("/")
-        parts = urlsplit(login)
-        secure = parts.scheme == "https" or (parts.scheme == "http" and parts.hostname in _LOCAL)
-        if not parts.hostname or not secure:
-            raise InvalidInput(
-                f"TEAMS_LOGIN_ENDPOINT must be an https URL, not '{settings.teams_login_endpoint}'."
-            )
-    return _Cloud(login, base.bot_scope, base.graph_scope)
+    if settings.teams_login_endpoint is None:
+        return base
+    login = settings.teams_login_endpoint.strip().rstrip("/")
+    parts = urlsplit(login)
+    secure = parts.scheme == "https" or (parts.scheme == "http" and parts.hostname in _LOCAL)
+    if not parts.hostname or not secure:
+        raise InvalidInput(
+            f"TEAMS_LOGIN_ENDPOINT must be an https URL, not '{settings.teams_login_endpoint}'."
+        )
+    return with_overrides(base, login_endpoint=login)
 
 
 def _messaging_endpoint(settings: Settings) -> Check:
