@@ -13,7 +13,7 @@ import pytest
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from bot.adapters.graph.client import GraphConnection, connect
-from bot.adapters.graph.errors import GraphUnavailable
+from bot.adapters.graph.errors import GraphNotAuthorised, GraphUnavailable
 from bot.adapters.teams.card_store import ChatMessages
 from bot.adapters.teams.chat import TeamsChat
 from bot.adapters.teams.errors import ChatUnavailable, NotInTenant
@@ -340,3 +340,17 @@ async def test_a_card_someone_deleted_is_posted_again_and_card_lines_stay_inert(
     line = shown["attachments"][0]["content"]["body"][-1]["text"]
     assert "](" not in line and "https://evil" not in line
     assert "entities" not in shown["attachments"][0]["content"].get("msteams", {})
+
+
+async def test_a_missing_install_permission_is_said_and_nothing_is_sent(
+    chat: TeamsChat, graph: GraphTeams, connector: ConnectorFake
+) -> None:
+    graph.graph.granted.discard("TeamsAppInstallation.ReadWriteSelfForUser.All")
+    with pytest.raises(GraphNotAuthorised) as refused:
+        await chat.direct_message(to=SEVENTEEN[0], text="Please send your return.")
+    assert str(refused.value) == (
+        "Microsoft Graph refused installing the app for a person (403 Forbidden): the app"
+        " registration probably lacks the application permission"
+        " TeamsAppInstallation.ReadWriteSelfForUser.All (or admin consent for it)."
+    )
+    assert connector.calls == [] and connector.received == []
