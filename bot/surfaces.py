@@ -109,7 +109,7 @@ def _teams_chat(settings: Settings) -> TeamsParts:
             teams.api,
             graph,
             app_id=teams.app_id,
-            bot_id=teams.client_id,
+            bot_id=f"28:{teams.client_id}",  # the bot's account in Teams
             tenant_id=teams.tenant_id,
             store=ChatMessages(engine),
         )

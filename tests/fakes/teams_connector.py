@@ -10,9 +10,9 @@ graph_teams.py, which calls `add_conversation`).
 
 `BotToken` is the token provider to give the SDK's ApiClient. Knobs: `add_person`,
 `add_conversation`, `installed` (AAD object ids the app is installed for), `fail` (429 with
-Retry-After, 503 ...), `tokens`. Reading: `calls` (every request,
-refused ones too), `received` (every activity as it arrived, posts and updates, in order),
-`conversations` (what each conversation holds now). Fictional data only.
+Retry-After, 503 ...), `tokens`. Reading: `calls` (every request, refused ones too),
+`received` (every activity as it arrived, posts and updates, in order), `conversations` (what
+each conversation holds now). Fictional data only.
 """
 
 from __future__ import annotations
@@ -22,7 +22,6 @@ import json
 from collections import deque
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
 from typing import Any
 
 from starlette.applications import Starlette
@@ -30,79 +29,26 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
+from tests.fakes.teams_connector_model import (
+    BOT_ID,
+    CONNECTOR_TOKEN,
+    TEAMS_TENANT,
+    BotToken,
+    Call,
+    ConnectorError,
+    Conversation,
+    Json,
+    Person,
+    Received,
+    as_object,
+    error_body,
+    message_activity,
+)
 from tests.fakes.threaded import listening
 
-BOT_ID = "28:5c1e0b7a-0000-4000-8000-0000000b07e1"  # the bot's account in Teams
-CONNECTOR_TOKEN = "connector-test-token"
-TEAMS_TENANT = "8f0c5e2a-0000-4000-8000-00000000f4e1"  # the Graph fake's tenant
-Json = dict[str, Any]
+__all__ = ["BOT_ID", "CONNECTOR_TOKEN", "TEAMS_TENANT", "BotToken", "ConnectorFake", "serve"]
+__all__ += ["Call", "Conversation", "Person", "Received"]
 _FAULT_CODES = {429: "TooManyRequests", 503: "ServiceUnavailable"}
-
-
-@dataclass(frozen=True)
-class Call:
-    method: str
-    path: str
-    status: int
-    token: str | None
-    body: Any
-
-
-@dataclass(frozen=True)
-class Received:
-    """One activity as it reached the connector: `verb` is "post" or "update"."""
-
-    verb: str
-    conversation_id: str
-    activity_id: str
-    activity: Json
-
-
-@dataclass
-class Person:
-    aad_id: str
-    name: str
-    email: str
-
-    def account(self) -> Json:
-        """A TeamsChannelAccount, as the members calls give it."""
-        return {
-            "id": f"29:{self.aad_id}",
-            "aadObjectId": self.aad_id,
-            "name": self.name,
-            "givenName": self.name.split(" ")[0],
-            "surname": self.name.split(" ")[-1],
-            "email": self.email,
-            "userPrincipalName": self.email,
-            "tenantId": TEAMS_TENANT,
-            "userRole": "user",
-        }
-
-
-@dataclass
-class Conversation:
-    id: str
-    is_group: bool
-    members: list[str]  # AAD object ids
-    activities: dict[str, Json] = field(default_factory=dict)  # activity id -> as it is now
-    deleted: set[str] = field(default_factory=set)
-
-
-class BotToken:
-    """The bot's side for tests: a Teams SDK token provider handing out the token the fake
-    accepts (or `token`, to be refused)."""
-
-    def __init__(self, token: str = CONNECTOR_TOKEN) -> None:
-        self.token = token
-
-    def get_app_token(self, scope: str, tenant_id: str | None) -> str:
-        return self.token
-
-
-class ConnectorError(Exception):
-    def __init__(self, status: int, code: str, message: str) -> None:
-        super().__init__(code)
-        self.status, self.code, self.message = status, code, message
 
 
 class ConnectorFake:
@@ -188,9 +134,9 @@ class ConnectorFake:
                 body = json.loads(raw) if raw else None
                 status, reply = self._answer(request, handler, token, body, headers)
             except ValueError:
-                status, reply = 400, _error("BadSyntax", "The request body is not valid JSON.")
+                status, reply = 400, error_body("BadSyntax", "The request body is not valid JSON.")
             except ConnectorError as err:
-                status, reply = err.status, _error(err.code, err.message)
+                status, reply = err.status, error_body(err.code, err.message)
             self.calls.append(Call(request.method, request.url.path, status, token, body))
             if reply is None:
                 return Response(status_code=status, headers=headers)
@@ -208,25 +154,25 @@ class ConnectorFake:
                 retry_after = queue.popleft()
                 if retry_after is not None:
                     headers["Retry-After"] = str(retry_after)
-                return status, _error(_FAULT_CODES.get(status, "ServiceError"), "Retry later.")
+                return status, error_body(_FAULT_CODES.get(status, "ServiceError"), "Retry later.")
         result: tuple[int, Any] = handler(request.path_params, body)
         return result
 
     # -- handlers --------------------------------------------------------------------------
 
     def _create_conversation(self, _params: Json, body: Any) -> tuple[int, Any]:
-        body = _object(body)
-        bot = _object(body.get("bot"))
+        body = as_object(body)
+        bot = as_object(body.get("bot"))
         if bot.get("id") not in (BOT_ID, BOT_ID.removeprefix("28:")):
             raise ConnectorError(400, "BadArgument", "The bot id is missing or not this bot's.")
-        tenant = body.get("tenantId") or _object(_object(body.get("channelData")).get("tenant"))
+        tenant = body.get("tenantId") or as_object(as_object(body.get("channelData")).get("tenant"))
         tenant_id = tenant if isinstance(tenant, str) else tenant.get("id")
         if tenant_id != TEAMS_TENANT:
             raise ConnectorError(400, "BadArgument", "Tenant id is required.")
         members = body.get("members")
         if body.get("isGroup") or not isinstance(members, list) or len(members) != 1:
             raise ConnectorError(400, "BadArgument", "A 1:1 conversation needs one member.")
-        aad_id = str(_object(members[0]).get("id", "")).removeprefix("29:")
+        aad_id = str(as_object(members[0]).get("id", "")).removeprefix("29:")
         if aad_id not in self.people:
             raise ConnectorError(404, "NotFound", "The user is not found in the tenant.")
         if aad_id not in self.installed:
@@ -246,7 +192,7 @@ class ConnectorFake:
 
     def _send(self, params: Json, body: Any) -> tuple[int, Any]:
         held = self._conversation(params)
-        activity = _activity(body)
+        activity = message_activity(body)
         activity_id = f"1{next(self._ids):012d}"
         held.activities[activity_id] = activity
         self.received.append(Received("post", held.id, activity_id, activity))
@@ -257,7 +203,7 @@ class ConnectorFake:
         activity_id = params["activity"]
         if activity_id not in held.activities or activity_id in held.deleted:
             raise ConnectorError(404, "ActivityNotFound", "The activity was not found.")
-        activity = _activity(body)
+        activity = message_activity(body)
         held.activities[activity_id] = activity
         self.received.append(Received("update", held.id, activity_id, activity))
         return 200, {"id": activity_id}
@@ -284,23 +230,6 @@ class ConnectorFake:
         if wanted not in held.members or wanted not in self.people:
             raise ConnectorError(404, "MemberNotFoundInConversation", "The member was not found.")
         return 200, self.people[wanted].account()
-
-
-def _object(value: Any) -> Json:
-    return value if isinstance(value, dict) else {}
-
-
-def _activity(body: Any) -> Json:
-    activity = _object(body)
-    if activity.get("type") != "message":
-        raise ConnectorError(400, "BadArgument", "The activity type must be message.")
-    if not activity.get("text") and not activity.get("attachments"):
-        raise ConnectorError(400, "BadArgument", "The activity has no text and no attachment.")
-    return activity
-
-
-def _error(code: str, message: str) -> Json:
-    return {"error": {"code": code, "message": message}}
 
 
 @contextmanager

@@ -38,13 +38,18 @@ from bot.adapters.teams.members import Person, create_case_chat, find_people, in
 from bot.adapters.teams.sending import DEFAULT_RETRY, SendRetry, Sleep, send
 from bot.adapters.teams.style import TEAMS_STYLE
 from bot.logging import get_logger
-from bot.ports import Bookmark, Button, CaseCard, RequestThread
+from bot.ports import Bookmark, Button, CaseCard, Chat, RequestThread
 
 T = TypeVar("T")
 log = get_logger(__name__)
 
 
 class TeamsChat:
+    """`api` is the bot's connector client (TEAMS_SERVICE_URL), `graph` the Graph connection
+    of the app registration that holds the Teams permissions; `app_id` is TEAMS_APP_ID (the
+    catalogue id), `bot_id` the bot's Teams account ("28:" and TEAMS_CLIENT_ID), `tenant_id`
+    TEAMS_TENANT_ID; `store` keeps the case chats and cards in the bot's database."""
+
     style = TEAMS_STYLE
 
     def __init__(
@@ -243,3 +248,8 @@ class TeamsChat:
 
     async def _case_of(self, channel: str) -> str:
         return await self._store.case_of(channel) or channel[:64]
+
+
+def as_chat(chat: TeamsChat) -> Chat:
+    """The port the services hold (mypy checks here that TeamsChat is one)."""
+    return chat

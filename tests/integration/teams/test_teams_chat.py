@@ -7,111 +7,35 @@ Opening a case for 17 people costs 3 Graph calls (two lookups of up to 15 emails
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Iterator
-
 import pytest
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from bot.adapters.graph.client import GraphConnection, connect
-from bot.adapters.graph.errors import GraphUnavailable
-from bot.adapters.teams.card_store import ChatMessages
+from bot.adapters.graph.client import GraphConnection
 from bot.adapters.teams.chat import TeamsChat
-from bot.adapters.teams.errors import ChatUnavailable, NotInTenant
-from bot.adapters.teams.sending import SendRetry
+from bot.adapters.teams.errors import NotInTenant
 from bot.ports import Bookmark, Button, CaseCard, RequestThread
-from tests.fakes.graph_api import MAILBOX
-from tests.fakes.graph_teams import CATALOGUE_APP_ID, GraphTeams, serve_teams
-from tests.fakes.teams_connector import BOT_ID, TEAMS_TENANT, BotToken, ConnectorFake
-from tests.integration.graph.support import FAST, StaticCredential
+from tests.fakes.graph_teams import CATALOGUE_APP_ID, GraphTeams
+from tests.fakes.teams_connector import BOT_ID, TEAMS_TENANT, ConnectorFake
+from tests.integration.teams.teams_chat_world import (
+    PEOPLE,
+    REF,
+    SDK_NOISE,
+    SEVENTEEN,
+    STRANGER,
+    Sleeps,
+    chat,
+    conn,
+    connector,
+    fakes,
+    graph,
+    graph_calls,
+    served,
+    sleeps,
+    teams_chat,
+)
 
-pytestmark = [
-    pytest.mark.filterwarnings("ignore:The bot client is deprecated:DeprecationWarning"),
-    pytest.mark.filterwarnings("ignore:This class is deprecated:DeprecationWarning"),
-]
-REF = "LLR-RR-2026-001"
-PEOPLE = [
-    (f"0f6e1d2c-0000-4000-8000-{n:012d}", f"Alex Example{n:02d}", f"alex{n:02d}@agency.example.org")
-    for n in range(1, 19)
-]
-SEVENTEEN = [email for _, _, email in PEOPLE[:17]]
-STRANGER = "nobody@elsewhere.example.org"
-
-
-@pytest.fixture(scope="module")
-def served() -> Iterator[tuple[GraphTeams, ConnectorFake]]:
-    with serve_teams() as pair:
-        yield pair
-
-
-@pytest.fixture
-def fakes(served: tuple[GraphTeams, ConnectorFake]) -> tuple[GraphTeams, ConnectorFake]:
-    teams, connector = served
-    teams.graph.reset()
-    connector.reset()
-    teams.reset()
-    for aad, name, email in PEOPLE:
-        teams.add_person(aad, name, email)
-    return teams, connector
-
-
-@pytest.fixture
-def graph(fakes: tuple[GraphTeams, ConnectorFake]) -> GraphTeams:
-    return fakes[0]
-
-
-@pytest.fixture
-def connector(fakes: tuple[GraphTeams, ConnectorFake]) -> ConnectorFake:
-    return fakes[1]
-
-
-@pytest.fixture
-async def conn(graph: GraphTeams) -> AsyncIterator[GraphConnection]:
-    made = connect(StaticCredential(), mailbox=MAILBOX, base_url=graph.graph.base_url, retry=FAST)
-    yield made
-    await made.aclose()
-
-
-class Sleeps:
-    """Stands in for asyncio.sleep: records each wait instead of waiting."""
-
-    def __init__(self) -> None:
-        self.waits: list[float] = []
-
-    async def __call__(self, seconds: float) -> None:
-        self.waits.append(seconds)
-
-
-@pytest.fixture
-def sleeps() -> Sleeps:
-    return Sleeps()
-
-
-def teams_chat(
-    conn: GraphConnection, connector: ConnectorFake, engine: AsyncEngine, sleeps: Sleeps
-) -> TeamsChat:
-    from microsoft_teams.api import ApiClient
-
-    return TeamsChat(
-        ApiClient(connector.base_url, token_provider=BotToken()),
-        conn,
-        app_id=CATALOGUE_APP_ID,
-        bot_id=BOT_ID,
-        tenant_id=TEAMS_TENANT,
-        store=ChatMessages(engine),
-        retry=SendRetry(attempts=3, backoff=0.5, max_wait=10),
-        sleep=sleeps,
-    )
-
-
-@pytest.fixture
-def chat(
-    conn: GraphConnection, connector: ConnectorFake, engine: AsyncEngine, sleeps: Sleeps
-) -> TeamsChat:
-    return teams_chat(conn, connector, engine, sleeps)
-
-
-def graph_calls(graph: GraphTeams) -> list[tuple[str, str]]:
-    return [(c.method, c.path) for c in graph.graph.calls]
+__all__ = ["chat", "conn", "connector", "fakes", "graph", "served", "sleeps"]  # fixtures
+pytestmark = SDK_NOISE
 
 
 async def test_a_case_chat_for_17_people_takes_three_graph_calls_and_is_made_once(
@@ -270,57 +194,6 @@ async def test_a_mention_is_a_real_mention_entity(
     assert received.activity["entities"] == [
         {"type": "mention", "mentioned": {"id": aad, "name": name}, "text": f"<at>{name}</at>"}
     ]
-
-
-async def test_hostile_text_reaches_teams_inert(chat: TeamsChat, connector: ConnectorFake) -> None:
-    chat_id = await chat.open_case_channel(case_ref=REF, members=SEVENTEEN, topic="")
-    hostile = "<at>Everyone</at> [click](https://evil.example) **loud** <b>x</b> www.evil.example"
-    await chat.post(channel=chat_id, text=f"Agency said: {chat.escape(hostile)}")
-    text = connector.received[0].activity["text"]
-    for raw in ("<at>", "<b>", "](", "https://evil", "www.evil", "**"):
-        assert raw not in text, f"{raw!r} reached Teams as markup: {text!r}"
-    assert "&lt;at&gt;Everyone&lt;/at&gt;" in text
-    assert "entities" not in connector.received[0].activity  # no mention rode in
-
-
-async def test_429_and_503_are_retried_as_the_connector_asks(
-    chat: TeamsChat, connector: ConnectorFake, sleeps: Sleeps
-) -> None:
-    chat_id = await chat.open_case_channel(case_ref=REF, members=SEVENTEEN, topic="")
-    connector.fail("/activities", status=429, retry_after=7)
-    connector.fail("/activities", status=503, retry_after=None)
-    await chat.post(channel=chat_id, text="Timetable")
-    assert [c.status for c in connector.calls] == [429, 503, 201]
-    assert sleeps.waits == [7.0, 1.0]  # Retry-After as sent, then the backoff
-    assert [r.activity["text"] for r in connector.received] == ["Timetable"]  # sent once
-
-
-async def test_a_connector_that_stays_busy_is_left_to_the_outbox(
-    chat: TeamsChat, connector: ConnectorFake, sleeps: Sleeps
-) -> None:
-    chat_id = await chat.open_case_channel(case_ref=REF, members=SEVENTEEN, topic="")
-    connector.fail("/activities", status=503, times=3, retry_after=1)
-    with pytest.raises(ChatUnavailable) as busy:
-        await chat.post(channel=chat_id, text="Timetable")
-    assert str(busy.value) == "Microsoft Teams refused send activity (503 ServiceUnavailable)."
-    connector.fail("/activities", status=429, retry_after=120)  # too long to wait here
-    with pytest.raises(ChatUnavailable):
-        await chat.post(channel=chat_id, text="Timetable")
-    assert sleeps.waits == [1.0, 1.0] and connector.received == []
-
-
-async def test_a_member_gone_before_the_chat_is_made_is_retried_and_left_out(
-    chat: TeamsChat, graph: GraphTeams
-) -> None:
-    gone_aad, _, gone = PEOPLE[5]
-    graph.leaving.add(gone_aad)  # they leave the tenant as the chat is being made
-    with pytest.raises(GraphUnavailable) as refused:
-        await chat.open_case_channel(case_ref=REF, members=SEVENTEEN, topic="")
-    assert str(refused.value) == "Microsoft Graph refused creating the case chat (404 NotFound)."
-    assert graph.chats == {}
-    chat_id = await chat.open_case_channel(case_ref=REF, members=SEVENTEEN, topic="")
-    assert await chat.missing_members(channel=chat_id) == (gone,)
-    assert len(graph.chats[chat_id].members) == 16
 
 
 async def test_a_card_someone_deleted_is_posted_again_and_card_lines_stay_inert(
