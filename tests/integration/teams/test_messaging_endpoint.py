@@ -202,3 +202,25 @@ async def test_a_reply_over_https_trusts_the_ca_bundle(
 def both(first: Path, second: Path, *, into: Path) -> Path:
     into.write_text(first.read_text() + second.read_text())
     return into
+
+
+async def test_made_up_key_ids_do_not_make_the_bot_fetch_the_keys_again_and_again(
+    teams: Running, teams_issuer: TeamsIssuerFake, connector: ConnectorRecorder
+) -> None:
+    """The SDK's key client fetches the keys synchronously, stalling the whole server
+    meanwhile: a token naming a key id it has not seen must not send it to fetch them again
+    each time (PyJWT's client refreshes at most once in its 30 s cool-down)."""
+    good = teams_issuer.token(audience=BOT_ID, service_url=connector.base_url)
+    assert (await post(teams, message(connector.base_url), f"Bearer {good}")).status_code == 200
+    fetched = teams_issuer.key_fetches
+
+    for n in range(20):
+        made_up = teams_issuer.token(
+            audience=BOT_ID, service_url=connector.base_url, key_id=f"made-up-{n}"
+        )
+        _refused(await post(teams, message(connector.base_url), f"Bearer {made_up}"))
+    no_id = teams_issuer.token(audience=BOT_ID, service_url=connector.base_url, key_id=None)
+    _refused(await post(teams, message(connector.base_url), f"Bearer {no_id}"))
+
+    assert teams_issuer.key_fetches - fetched <= 1
+    assert (await post(teams, message(connector.base_url), f"Bearer {good}")).status_code == 200
