@@ -5,7 +5,8 @@ TEAMS_OPENID_METADATA_URL at `metadata_url` (the SDK fetches `keys_url`, the sam
 `/openidconfiguration` turned into `/keys`) and TEAMS_TOKEN_ISSUER at `issuer`.
 
 `token(...)` signs with the published key unless told to forge (a key nobody published,
-under the published key's id); every claim can be made wrong on purpose.
+under the published key's id); every claim, and the key id, can be made wrong on purpose.
+`key_fetches` counts the fetches of the keys.
 """
 
 from __future__ import annotations
@@ -55,6 +56,7 @@ class TeamsIssuerFake:
         issuer: str | None = None,
         expires_in: int = 3600,
         forged: bool = False,
+        key_id: str | None = KEY_ID,
         **claims: Any,
     ) -> str:
         """A Bot Connector token for the bot `audience`, vouching for `service_url` (the
@@ -71,7 +73,8 @@ class TeamsIssuerFake:
             body["serviceurl"] = service_url
         body.update(claims)
         key = self._forger if forged else self._key
-        return jwt.encode(body, key, algorithm="RS256", headers={"kid": KEY_ID})
+        header = {} if key_id is None else {"kid": key_id}
+        return jwt.encode(body, key, algorithm="RS256", headers=header)
 
     @property
     def app(self) -> Starlette:

@@ -4,6 +4,7 @@ throwaway CA), the Bot Framework issuer, and a connector recording the replies."
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import AsyncIterator, Callable, Iterator
 from contextlib import AbstractAsyncContextManager
 from pathlib import Path
@@ -26,6 +27,11 @@ SDK_NOISE = (
     "ignore:The bot client is deprecated:DeprecationWarning",
     "ignore:HtmlWidgetSecurityPolicy is in preview",
 )
+
+
+with warnings.catch_warnings():  # its import warns of a preview API nobody here uses
+    warnings.filterwarnings("ignore", "HtmlWidgetSecurityPolicy is in preview")
+    import microsoft_teams.apps  # noqa: F401
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
@@ -65,6 +71,7 @@ def connector_server() -> Iterator[ConnectorRecorder]:
 @pytest.fixture
 def connector(connector_server: ConnectorRecorder) -> ConnectorRecorder:
     connector_server.replies.clear()
+    connector_server.hold.set()
     return connector_server
 
 
