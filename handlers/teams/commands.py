@@ -60,7 +60,7 @@ class TeamsCommands:
             try:
                 await self._with_card(name, turn, back, email, channel_case)
             except DomainError as err:
-                await back.say(f"Sorry: {self.escape(err.message)}")
+                await back.say(f"Sorry: {self.escape(in_teams_words(err.message))}")
             return
         reply = await self.commands.run(email, turn.text, channel_case=channel_case)
         await back.say(self.escape(in_teams_words(reply)))

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 
-_MARKDOWN = re.compile(r"([\\`*_\[\]()#~|>!-])")
+_MARKDOWN = re.compile(r"([\\`*_\[\]~])")
 
 
 def escape(text: str) -> str:
