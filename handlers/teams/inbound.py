@@ -18,6 +18,10 @@ from handlers.teams.turn import Back, Turn
 from handlers.text_commands import TextCommands
 
 log = get_logger(__name__)
+NOTHING_TO_READ = (
+    "Sorry: that message has no words or files the bot can read, so nothing was recorded."
+    " Send a file as an attachment, or type your answer."
+)
 
 
 class TeamsInbound:
@@ -39,6 +43,9 @@ class TeamsInbound:
         if turn.value is not None:
             await self.presses.pressed(turn, back, email)
             log.info("teams_card_submitted", action=str(turn.value.get("action", ""))[:20])
+            return
+        if turn.personal and not (turn.text or turn.files):
+            await back.say(NOTHING_TO_READ)
             return
         if turn.personal and (turn.files or not is_command(turn.text)):
             said = await loose_reply(self.services, turn, email, self.escape)

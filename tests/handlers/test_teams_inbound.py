@@ -298,3 +298,12 @@ async def test_the_whole_decision_path_runs_from_teams(
     assert back.said[-3] == f"{ref}: decision ratified. Next: submit {ref}"
     assert back.said[-1] == f"{ref} closed."
     assert (await world.services.status(case_ref=ref, actor=CHAIR)).case.stage is Stage.CLOSED
+
+
+async def test_a_message_with_nothing_readable_records_nothing(
+    world: World, teams: TeamsInbound, back: RecordingBack
+) -> None:
+    ref = await world.open_with_requests()
+    await teams.message(typed(LA_SPOC, ""), back)
+    assert back.said[0].startswith("Sorry: that message has no words or files the bot can read")
+    assert (await world.services.status(case_ref=ref, actor=CHAIR)).case.request_for("la").is_open
