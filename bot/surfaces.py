@@ -1,9 +1,10 @@
 """What a running server talks to (chat, calendar, mail), and `rrbot serve` itself.
 
-Chat is Slack when SLACK_BOT_TOKEN is set (SLACK_API_URL points it elsewhere), else the
-console. Meetings and mail are Outlook through Microsoft Graph when the GRAPH_* settings are
-set, else an in-memory calendar and the console. Adapters are chosen HERE from Settings;
-`bootstrap.build` stays unaware of which ones were picked.
+Chat is Slack when SLACK_BOT_TOKEN is set (SLACK_API_URL points it elsewhere), Teams when the
+TEAMS_* settings are (one chat surface per deployment), else the console. Meetings and mail
+are Outlook through Microsoft Graph when the GRAPH_* settings are set, else an in-memory
+calendar and the console. Adapters are chosen HERE from Settings; `bootstrap.build`
+stays unaware of which ones were picked.
 """
 
 from __future__ import annotations
@@ -35,6 +36,7 @@ async def build_for_serving(
     from bot.directories import load_directory
 
     refuse_unchosen_sample(settings)
+    refuse_mixed_chat(settings)
     directory = load_directory(settings.directory)
     transcript = Transcript(sink=out)
     chat: Chat = ConsoleChat(directory, transcript)
@@ -72,7 +74,7 @@ def refuse_unchosen_sample(settings: Settings) -> None:
     """Real Slack or Outlook with the fictional sample directory would invite made-up people
     to a real case, or no one: only when asked for on purpose (`DIRECTORY=sample`)."""
     if settings.directory is None and (
-        settings.slack_bot_token is not None or uses_graph(settings)
+        settings.slack_bot_token is not None or uses_graph(settings) or uses_teams(settings)
     ):
         raise InvalidInput(
             "DIRECTORY is not set, so the people would come from the fictional sample: set"
@@ -80,6 +82,64 @@ def refuse_unchosen_sample(settings: Settings) -> None:
             " bot/directories/sample.yaml), or DIRECTORY=sample to try the bot with the sample"
             " on purpose."
         )
+
+
+_TEAMS_NEEDED = {
+    "TEAMS_CLIENT_ID": "teams_client_id",
+    "TEAMS_CLIENT_SECRET": "teams_client_secret",
+    "TEAMS_TENANT_ID": "teams_tenant_id",
+    "TEAMS_APP_ID": "teams_app_id",
+}
+_TEAMS_OPTIONAL = (
+    "teams_login_endpoint",
+    "teams_openid_metadata_url",
+    "teams_token_issuer",
+    "teams_service_url",
+)
+
+
+def uses_teams(settings: Settings) -> bool:
+    """Teams is in use as soon as any TEAMS_* setting but the cloud's name is set."""
+    names = (*_TEAMS_NEEDED.values(), *_TEAMS_OPTIONAL)
+    return any(getattr(settings, name) is not None for name in names)
+
+
+def refuse_mixed_chat(settings: Settings) -> None:
+    """One chat surface per deployment, and a Teams one complete: refused at start, in one
+    line, rather than half-working later."""
+    if not uses_teams(settings):
+        return
+    if settings.slack_bot_token is not None:
+        raise InvalidInput(
+            "Both Slack (SLACK_BOT_TOKEN) and Teams (TEAMS_*) are configured: rrbot serves one"
+            " chat surface per deployment; unset the settings of the one not used."
+        )
+    missing = [name for name, field in _TEAMS_NEEDED.items() if not getattr(settings, field)]
+    if missing:
+        verb = "is" if len(missing) == 1 else "are"
+        raise InvalidInput(
+            f"Teams is configured only in part: {_listed(missing)} {verb}"
+            " missing (the bot's app registration and the Teams app's catalogue id)."
+        )
+    if not uses_graph(settings):
+        raise InvalidInput(
+            "Teams needs the GRAPH_* settings too (GRAPH_TENANT_ID, GRAPH_CLIENT_ID,"
+            " GRAPH_CLIENT_SECRET, GRAPH_MAILBOX): case chats are created through Microsoft"
+            " Graph."
+        )
+    from bot.adapters.teams.sdk_environment import refuse_sdk_environment  # the SDK: Teams only
+
+    refuse_sdk_environment()
+
+
+def _listed(names: list[str]) -> str:
+    return names[0] if len(names) == 1 else f"{', '.join(names[:-1])} and {names[-1]}"
+
+
+def chat_name(settings: Settings) -> str:
+    if settings.slack_bot_token is not None:
+        return "slack"
+    return "teams" if uses_teams(settings) else "console"
 
 
 def uses_graph(settings: Settings) -> bool:
@@ -127,7 +187,7 @@ async def serve(settings: Settings, *, host: str, port: int) -> None:
     )
     from bot.directories import is_sample
 
-    chat = "slack" if settings.slack_bot_token is not None else "console"
+    chat = chat_name(settings)
     people = "the fictional sample" if is_sample(settings.directory) else settings.directory
     print(
         f"rrbot serving on http://{host}:{port} (chat: {chat}; directory: {people})",

@@ -77,7 +77,7 @@ class SdkBack:
     async def account(self, member_id: str) -> Account | None:
         conversation = self._ctx.activity.conversation.id
         try:
-            member = await self._ctx.api.conversations.members(conversation).get(member_id)
+            member = await self._ctx.api.conversations.get_member_by_id(conversation, member_id)
         except httpx.HTTPStatusError as err:
             if err.response.status_code == 404:
                 return None
