@@ -22,6 +22,13 @@ from handlers.teams.people import TeamsPeople
 from handlers.teams.turn import Account, Card, Member, Turn, file_names, without_mentions
 
 ADAPTIVE_CARD = "application/vnd.microsoft.card.adaptive"
+MAX_TEXT = 12_000  # Teams refuses a message over 40 KB (UTF-16): the words keep well under
+
+
+def teams_text(text: str) -> str:
+    """Words as Teams shows them: bounded, each line break a `<br>` (Teams runs single line
+    breaks together). User text in them was escaped, so no tag of theirs is left."""
+    return text[:MAX_TEXT].replace("\r\n", "\n").replace("\n", "<br>")
 
 
 def register(app: App, container: Container) -> None:
@@ -85,15 +92,16 @@ class SdkBack:
         return Account(member.email, member.user_principal_name)
 
     async def say(self, text: str) -> str:
-        sent = await self._ctx.send(MessageActivityInput(text=text))
+        sent = await self._ctx.send(MessageActivityInput(text=teams_text(text)))
         return sent.id
 
     async def card(self, card: Card, text: str = "") -> str:
-        sent = await self._ctx.send(_with_card(MessageActivityInput(text=text or None), card))
+        words = MessageActivityInput(text=teams_text(text) or None)
+        sent = await self._ctx.send(_with_card(words, card))
         return sent.id
 
     async def update(self, activity_id: str, *, card: Card | None = None, text: str = "") -> None:
-        activity = MessageActivityInput(id=activity_id, text=text or None)
+        activity = MessageActivityInput(id=activity_id, text=teams_text(text) or None)
         await self._ctx.send(_with_card(activity, card) if card else activity)
 
 

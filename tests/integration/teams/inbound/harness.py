@@ -124,7 +124,7 @@ def activity(email: str, chat: str, text: str, *, group: bool = False, **changes
 
 def words(answer: Json) -> str:
     """What a person reads in one answer: its text and every TextBlock of its cards."""
-    parts = [str(answer.get("text") or "")]
+    parts = [str(answer.get("text") or "").replace("<br>", "\n")]
     for attachment in answer.get("attachments") or []:
         content = attachment.get("content") or {}
         parts += [str(e.get("text", "")) for e in content.get("body", []) if "text" in e]
