@@ -9,26 +9,16 @@ from __future__ import annotations
 
 from typing import Any
 
-import httpx
 from microsoft_teams.api.activities.conversation import ConversationUpdateActivity
-from microsoft_teams.api.activities.message import MessageActivity, MessageActivityInput
-from microsoft_teams.api.models import Attachment
+from microsoft_teams.api.activities.message import MessageActivity
 from microsoft_teams.apps import ActivityContext, App
 
 from bot.bootstrap import Container
 from handlers.teams.escape import escape
 from handlers.teams.inbound import TeamsInbound
 from handlers.teams.people import TeamsPeople
-from handlers.teams.turn import Account, Card, Member, Turn, file_names, without_mentions
-
-ADAPTIVE_CARD = "application/vnd.microsoft.card.adaptive"
-MAX_TEXT = 12_000  # Teams refuses a message over 40 KB (UTF-16): the words keep well under
-
-
-def teams_text(text: str) -> str:
-    """Words as Teams shows them: bounded, each line break a `<br>` (Teams runs single line
-    breaks together). User text in them was escaped, so no tag of theirs is left."""
-    return text[:MAX_TEXT].replace("\r\n", "\n").replace("\n", "<br>")
+from handlers.teams.sdk_back import SdkBack
+from handlers.teams.turn import Member, Turn, file_names, without_mentions
 
 
 def register(app: App, container: Container) -> None:
@@ -73,37 +63,3 @@ def _personal(activity: Any) -> bool:
 
 def _member(account: Any) -> Member:
     return Member(str(account.id), str(getattr(account, "aad_object_id", None) or ""))
-
-
-class SdkBack:
-    """Answers through the SDK to the conversation (and service URL) the activity came from."""
-
-    def __init__(self, ctx: ActivityContext[Any]) -> None:
-        self._ctx = ctx
-
-    async def account(self, member_id: str) -> Account | None:
-        conversation = self._ctx.activity.conversation.id
-        try:
-            member = await self._ctx.api.conversations.get_member_by_id(conversation, member_id)
-        except httpx.HTTPStatusError as err:
-            if err.response.status_code == 404:
-                return None
-            raise
-        return Account(member.email, member.user_principal_name)
-
-    async def say(self, text: str) -> str:
-        sent = await self._ctx.send(MessageActivityInput(text=teams_text(text)))
-        return sent.id
-
-    async def card(self, card: Card, text: str = "") -> str:
-        words = MessageActivityInput(text=teams_text(text) or None)
-        sent = await self._ctx.send(_with_card(words, card))
-        return sent.id
-
-    async def update(self, activity_id: str, *, card: Card | None = None, text: str = "") -> None:
-        activity = MessageActivityInput(id=activity_id, text=teams_text(text) or None)
-        await self._ctx.send(_with_card(activity, card) if card else activity)
-
-
-def _with_card(activity: MessageActivityInput, card: Card) -> MessageActivityInput:
-    return activity.add_attachments(Attachment(content_type=ADAPTIVE_CARD, content=card))

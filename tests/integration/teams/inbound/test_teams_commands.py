@@ -15,6 +15,7 @@ from tests.integration.teams.inbound.harness import (
     POLICE_DM,
     StartBot,
     Teams,
+    aad,
     card_actions,
     held_meeting,
     personal,
@@ -111,3 +112,17 @@ async def test_what_was_typed_comes_back_inert_and_lines_stay_lines(teams_bot: T
     assert "<b>" not in answer["text"] and "https://" not in answer["text"]
     (listing,) = await teams_bot.says(OFFICER, "help")
     assert listing["text"].startswith("Commands:<br>  new &lt;their-ref&gt;")
+
+
+async def test_a_throttled_or_busy_connector_is_asked_again_and_answers_once(
+    teams_bot: Teams,
+) -> None:
+    connector = teams_bot.connector
+    connector.fail("/members/" + f"29:{aad(OFFICER)}", status=429, retry_after=0)
+    connector.fail("/activities", status=503, retry_after=0, times=2, method="POST")
+
+    (answer,) = await teams_bot.says(OFFICER, "help")
+
+    assert answer["text"].startswith("Commands:")
+    posts = connector.calls_to("/activities", "POST")
+    assert [c.status for c in posts] == [503, 503, 201]
