@@ -8,16 +8,18 @@ from collections.abc import Callable
 
 from bot.logging import get_logger
 from bot.services.facade import Services
+from handlers.commands import SUBCOMMANDS
 from handlers.slack.interactions import NOT_KNOWN
 from handlers.teams import views
 from handlers.teams.commands import TeamsCommands, is_command
 from handlers.teams.people import TeamsPeople
-from handlers.teams.presses import Presses
+from handlers.teams.presses import ACTIONS, Presses
 from handlers.teams.returns import loose_reply
 from handlers.teams.turn import Back, Turn
 from handlers.text_commands import TextCommands
 
 log = get_logger(__name__)
+COMMANDS = frozenset({*SUBCOMMANDS, "cases"})
 NOTHING_TO_READ = (
     "Sorry: that message has no words or files the bot can read, so nothing was recorded."
     " Send a file as an attachment, or type your answer."
@@ -42,7 +44,7 @@ class TeamsInbound:
             return
         if turn.value is not None:
             await self.presses.pressed(turn, back, email)
-            log.info("teams_card_submitted", action=str(turn.value.get("action", ""))[:20])
+            log.info("teams_card_submitted", action=_known(turn.value.get("action"), ACTIONS))
             return
         if turn.personal and not (turn.text or turn.files):
             await back.say(NOTHING_TO_READ)
@@ -54,7 +56,8 @@ class TeamsInbound:
                 log.info("teams_personal_reply", files=len(turn.files))
                 return
         await self.commands.answer(turn, back, email)
-        log.info("teams_command", command=(turn.text.split() or ["help"])[0][:20])
+        word = (turn.text.split() or ["help"])[0].lower()
+        log.info("teams_command", command=_known(word, COMMANDS))
 
     async def members_added(self, turn: Turn, back: Back) -> None:
         """The person who installs the bot for themselves is welcomed with their cases;
@@ -73,3 +76,8 @@ class TeamsInbound:
         email = await self.people.known(back, turn.sender)
         glances = await self.services.cases_of(email=email) if email else []
         await back.card(views.cases_card(glances, welcome=True))
+
+
+def _known(word: object, known: frozenset[str]) -> str:
+    """A word fit for a log line: one the bot knows, never what someone typed (a name)."""
+    return word if isinstance(word, str) and word in known else "unknown"

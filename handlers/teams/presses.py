@@ -23,6 +23,10 @@ from handlers.teams.commands import TeamsCommands
 from handlers.teams.turn import Back, Card, Turn
 
 log = get_logger(__name__)
+ACTIONS = frozenset(
+    {"submit_return", "no_involvement", forms.RETURN_FORM, forms.DECISION_FORM}
+    | {BOOK_SLOT, "invite_deputy", FIND_SLOTS}
+)
 VALUE_MAX_CHARS = 400  # the longest value the bot writes on a button is far shorter
 UNREADABLE = "Sorry: that button cannot be read, so nothing was done."
 NOT_YOURS = (

@@ -307,3 +307,13 @@ async def test_a_message_with_nothing_readable_records_nothing(
     await teams.message(typed(LA_SPOC, ""), back)
     assert back.said[0].startswith("Sorry: that message has no words or files the bot can read")
     assert (await world.services.status(case_ref=ref, actor=CHAIR)).case.request_for("la").is_open
+
+
+async def test_what_was_typed_never_reaches_a_log_line(
+    teams: TeamsInbound, back: RecordingBack, caplog: pytest.LogCaptureFixture
+) -> None:
+    await teams.message(typed(CHAIR, "Jamie Fictitious"), back)
+    await teams.message(pressed(CHAIR, "Testperson", "LLR-RR-2026-001"), back)
+    logged = caplog.text.lower()
+    assert "teams_command" in logged and "teams_card_submitted" in logged
+    assert "jamie" not in logged and "testperson" not in logged
