@@ -5,16 +5,20 @@ Every request's token is validated by the SDK against the configured cloud (Open
 signing keys, issuer) with the bot's id as audience: `dangerously_allow_unauthenticated_requests`
 is passed as False, which outranks the environment variable of that name, and the App is
 checked after it is built to be using rrbot's token provider rather than a secret of its own.
+A valid activity is answered at once and handled after (`answer_first`), invokes excepted.
 """
 
 from __future__ import annotations
 
 import ssl
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
+from typing import Any
 
 import httpx
-from microsoft_teams.api import ApiClientSettings, TokenCredentials
+from microsoft_teams.api import ApiClientSettings, InvokeResponse, TokenCredentials
 from microsoft_teams.apps import App
+from microsoft_teams.apps.events import ActivityEvent
 from starlette.requests import Request
 from starlette.responses import Response
 
@@ -24,11 +28,13 @@ from bot.adapters.teams.token import BotTokenProvider, bot_token_provider
 from bot.adapters.tls import outbound_ssl_context
 from bot.bootstrap import Container
 from bot.domain.errors import InvalidInput
+from handlers.slack.after_ack import AfterAck
 from handlers.teams import listeners
 from handlers.teams.http_adapter import StarletteRouteAdapter
 
 MESSAGING_ENDPOINT = "/api/messages"
 REPLY_TIMEOUT = httpx.Timeout(30.0, connect=10.0)
+Process = Callable[[ActivityEvent], Awaitable[InvokeResponse[Any]]]
 
 
 @dataclass
@@ -37,9 +43,16 @@ class TeamsSurface:
     adapter: StarletteRouteAdapter
     tokens: BotTokenProvider
     replaced: httpx.AsyncClient  # the SDK's own replies' client, never used
+    later: AfterAck
 
     async def start(self) -> None:
         await self.app.initialize()  # registers the messaging route with the adapter
+        # Called by the SDK only once the token is valid: nothing unauthenticated is queued.
+        self.app.server.on_request = answer_first(self.app.server.on_request, self.later)
+
+    async def settle(self) -> None:
+        """Wait until the work queued after every answer has finished (tests, benchmarks)."""
+        await self.later.drain()
 
     async def handle(self, request: Request) -> Response:
         return await self.adapter.answer(request, MESSAGING_ENDPOINT)
@@ -47,6 +60,7 @@ class TeamsSurface:
     async def aclose(self) -> None:
         await self.app.http_client.http.aclose()  # replies' client
         await self.app.api.http.http.aclose()  # the App's own proactive client (unused)
+        await self.later.aclose()
         await self.replaced.aclose()
         await self.tokens.aclose()
 
@@ -83,7 +97,29 @@ def teams_surface(container: Container) -> TeamsSurface | None:
         raise InvalidInput("The Teams SDK did not take rrbot's credentials: check CLIENT_* vars.")
     replaced = _trusting_replies(app, trust)
     listeners.register(app, container)
-    return TeamsSurface(app=app, adapter=adapter, tokens=tokens, replaced=replaced)
+    return TeamsSurface(app, adapter, tokens, replaced, AfterAck())
+
+
+def answer_first(process: Process | None, later: AfterAck) -> Process:
+    """Teams is answered 200 as soon as an activity's token is valid, and the activity is
+    handled after, a few at a time (as Slack's commands are after their ack): a burst of
+    messages is not kept waiting on each other's replies. An invoke (a card's button or
+    form) is the exception: its answer is the handler's own, so it is handled first."""
+    if process is None:
+        raise RuntimeError("The Teams SDK registered no activity handler.")
+    handle: Process = process
+
+    async def on_request(event: ActivityEvent) -> InvokeResponse[Any]:
+        if event.body.type == "invoke":
+            return await handle(event)
+
+        async def job() -> None:
+            await handle(event)
+
+        later.submit(job)
+        return InvokeResponse(status=200)
+
+    return on_request
 
 
 def _trusting_replies(app: App, trust: ssl.SSLContext | None) -> httpx.AsyncClient:

@@ -65,6 +65,7 @@ def connector_server() -> Iterator[ConnectorRecorder]:
 @pytest.fixture
 def connector(connector_server: ConnectorRecorder) -> ConnectorRecorder:
     connector_server.replies.clear()
+    connector_server.hold.set()
     return connector_server
 
 

@@ -4,6 +4,8 @@ records the replies), and Bot Framework activities. Every id and name is fiction
 
 from __future__ import annotations
 
+import asyncio
+import threading
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
@@ -37,10 +39,13 @@ class ConnectorRecorder:
     def __init__(self) -> None:
         self.base_url = ""  # http://127.0.0.1:port, set when served
         self.replies: list[Reply] = []
+        self.hold = threading.Event()  # cleared, each call waits (up to 10 s) until it is set
+        self.hold.set()
 
     @property
     def app(self) -> Starlette:
         async def create(request: Request) -> JSONResponse:
+            await asyncio.to_thread(self.hold.wait, 10)
             conversation = request.path_params["conversation"]
             authorization = request.headers.get("authorization", "")
             self.replies.append(Reply(conversation, authorization, await request.json()))
