@@ -65,6 +65,7 @@ class Teams:
             "/api/messages", json=activity, headers={"Authorization": f"Bearer {token}"}
         )
         assert answer.status_code == 200, answer.text
+        await self.running.state["teams"].settle()  # the activity is handled after the 200
         return answer
 
     async def says(self, email: str, text: str, **more: Any) -> list[Json]:
