@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from bot.adapters.teams.style import TEAMS_STYLE
 from bot.domain.authorisation import Operation
 from bot.domain.errors import DomainError, Unavailable
 from bot.domain.stages import Action, next_stage
@@ -28,10 +29,10 @@ def is_command(text: str) -> bool:
 
 
 def in_teams_words(answer: str) -> str:
-    """An answer written for `/rapidreview`, as it is typed to the bot in Teams (the command
-    alone: `@Rapid Review book 1` in a case chat, `book LLR-RR-2026-001 1` in the personal
-    chat)."""
-    return answer.replace("Usage: /rapidreview <command>", "Commands:").replace("/rapidreview ", "")
+    """An answer written for `/rapidreview`, as commands are typed to the bot in Teams
+    (`@Rapid Review book 1`; in the personal chat the mention may be left out)."""
+    usage = f"Usage: {TEAMS_STYLE.command_prefix} <command>"
+    return TEAMS_STYLE.say(answer).replace(usage, "Commands:")
 
 
 class TeamsCommands:

@@ -8,7 +8,7 @@ conversation (404 ConversationNotFound) and the activity (404 ActivityNotFound).
 1:1 conversation again gives the same id, as Teams does. Group chats are made by Graph (see
 graph_teams.py, which calls `add_conversation`).
 
-`BotToken` is the token provider to give the SDK's ApiClient. Knobs: `add_person`,
+`BotToken` is the token provider to give the SDK's ApiClient. Knobs: `bot_id`, `add_person`,
 `add_conversation`, `installed` (AAD object ids the app is installed for), `fail` (429 with
 Retry-After, 503 ...), `tokens`. Reading: `calls` (every request, refused ones too),
 `received` (every activity as it arrived, posts and updates, in order), `conversations` (what
@@ -60,6 +60,7 @@ class ConnectorFake:
         self.calls: list[Call] = []
         self.received: list[Received] = []
         self.tokens: set[str] = {CONNECTOR_TOKEN}
+        self.bot_id = BOT_ID  # the bot's account ("28:" and its Entra app id)
         self.people: dict[str, Person] = {}  # AAD object id -> person
         self.installed: set[str] = set()  # AAD object ids the app is installed for
         self.conversations: dict[str, Conversation] = {}
@@ -163,7 +164,7 @@ class ConnectorFake:
     def _create_conversation(self, _params: Json, body: Any) -> tuple[int, Any]:
         body = as_object(body)
         bot = as_object(body.get("bot"))
-        if bot.get("id") not in (BOT_ID, BOT_ID.removeprefix("28:")):
+        if bot.get("id") not in (self.bot_id, self.bot_id.removeprefix("28:")):
             raise ConnectorError(400, "BadArgument", "The bot id is missing or not this bot's.")
         tenant = body.get("tenantId") or as_object(as_object(body.get("channelData")).get("tenant"))
         tenant_id = tenant if isinstance(tenant, str) else tenant.get("id")

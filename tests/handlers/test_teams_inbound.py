@@ -95,8 +95,11 @@ async def test_a_command_without_the_role_is_refused_as_in_slack(
     [
         ("shedule LLR-RR-2026-001", "Sorry: Unknown command 'shedule'. Try one of: new,"),
         ("status LLR-RR-2026-999", "Sorry: No case with reference LLR-RR-2026-999."),
-        ("status", "Sorry: Which case? Use 'status LLR-RR-2026-014', or run it in the case"),
-        ("decision", "Sorry: Which case? Use 'decision LLR-RR-2026-014'"),
+        (
+            "status",
+            "Sorry: Which case? Use '@Rapid Review status LLR-RR-2026-014', or run it in the case",
+        ),
+        ("decision", "Sorry: Which case? Use '@Rapid Review decision LLR-RR-2026-014'"),
     ],
 )
 async def test_each_mistake_is_its_own_answer(
@@ -295,7 +298,7 @@ async def test_the_whole_decision_path_runs_from_teams(
     await teams.message(pressed(CHAIR, "decision_form", ref, to=CHAIR, **values), back)
     for command in ("ratify", "submit", "close"):
         await teams.message(typed(CHAIR, command, chat=await chat_of(world, ref)), back)
-    assert back.said[-3] == f"{ref}: decision ratified. Next: submit {ref}"
+    assert back.said[-3] == f"{ref}: decision ratified. Next: @Rapid Review submit {ref}"
     assert back.said[-1] == f"{ref} closed."
     assert (await world.services.status(case_ref=ref, actor=CHAIR)).case.stage is Stage.CLOSED
 

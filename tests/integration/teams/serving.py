@@ -16,11 +16,12 @@ from starlette.responses import JSONResponse
 from starlette.routing import Route
 
 from tests.fakes.graph_api import CLIENT_ID, CLIENT_SECRET, MAILBOX, TENANT, GraphApiFake
+from tests.fakes.graph_teams import CATALOGUE_APP_ID
 from tests.fakes.teams_issuer import TeamsIssuerFake
 
 # In the tests the bot's Entra app is the Graph fake's app: its token endpoint knows only it.
 BOT_ID = CLIENT_ID
-CATALOGUE_ID = "5e1f0c2b-0000-4000-8000-00000000ca7a"
+CATALOGUE_ID = CATALOGUE_APP_ID  # the app as the Graph fake's catalogue holds it
 USER = "29:1fictional-user-alex-example"
 PERSONAL_CHAT = "a:1fictional-personal-chat"
 

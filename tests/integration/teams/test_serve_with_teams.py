@@ -13,7 +13,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from handlers.commands import help_text
+from handlers.slack.interactions import NOT_KNOWN  # the sender is no one in the directory
 from tests.fakes.teams_issuer import TeamsIssuerFake
 from tests.integration.http.harness import TOKEN
 from tests.integration.http.test_serve import STARTUP_S, free_port, rrbot
@@ -84,7 +84,7 @@ def test_serve_says_it_serves_teams_and_answers_a_signed_activity(
                 process.wait()
     assert answer.status_code == 200, answer.text
     assert unsigned.status_code == 401
-    assert [reply.body["text"] for reply in connector.replies] == [help_text()]
+    assert [reply.body["text"] for reply in connector.replies] == [NOT_KNOWN]
     logged = err.read_text()
     assert f"rrbot serving on {base} (chat: teams; directory: the fictional sample)" in logged
     assert str(teams_settings["teams_client_secret"]) not in logged

@@ -1,24 +1,31 @@
-"""The Teams inbound tests' fixtures: the Bot Connector fake with the tenant's people, and
-rrbot serving Teams on the fakes (tests/integration/teams/conftest.py serves the rest)."""
+"""The Teams story's fixtures: rrbot serving Teams as it does in production (TeamsChat on the
+real Teams SDK and msgraph-sdk), on local fakes of Graph (with its Teams part: people, group
+chats, the app's installation) and of the Bot Connector, everyone in the sample directory in
+the tenant; Teams' requests to the bot are signed by the issuer fake."""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Iterator, Sequence
+from collections.abc import AsyncIterator, Iterator
 from contextlib import asynccontextmanager
-from dataclasses import replace
 
 import pytest
 
-from bot.adapters.console.chat import ConsoleChat
-from bot.adapters.memory.calendar import InMemoryCalendar
-from bot.bootstrap import Container
 from bot.directories import load_directory
-from bot.services.facade import Services
-from tests.fakes.graph_api import GraphApiFake
+from tests.fakes.graph_api import CLIENT_ID, GraphApiFake
+from tests.fakes.graph_teams import GraphTeams
 from tests.fakes.teams_connector import ConnectorFake, Conversation, serve
 from tests.fakes.teams_issuer import TeamsIssuerFake
+from tests.integration.graph.serving import serve as serve_graph
 from tests.integration.http.harness import serving, settings_for
 from tests.integration.teams.inbound.harness import OUTSIDER, StartBot, Teams, aad, personal
+
+NO_OUTLOOK = {  # diaries in memory and mail on the console: Outlook is tested apart
+    "graph_tenant_id": None,
+    "graph_client_id": None,
+    "graph_client_secret": None,
+    "graph_mailbox": None,
+    "graph_authority_host": None,
+}
 
 
 @pytest.fixture(scope="session")
@@ -27,37 +34,36 @@ def bot_connector_server() -> Iterator[ConnectorFake]:
         yield fake
 
 
+@pytest.fixture(scope="session")
+def graph_teams_server(bot_connector_server: ConnectorFake) -> Iterator[GraphTeams]:
+    graph = GraphApiFake()
+    teams = GraphTeams(graph, bot_connector_server)  # its routes, before Graph is served
+    with serve_graph(graph):
+        yield teams
+
+
+@pytest.fixture(scope="session")
+def graph_api_server(graph_teams_server: GraphTeams) -> GraphApiFake:
+    """The Graph fake every Teams fixture uses is the one with Teams' part mounted."""
+    return graph_teams_server.graph
+
+
 @pytest.fixture
-def bot_connector(bot_connector_server: ConnectorFake, graph_api: GraphApiFake) -> ConnectorFake:
-    """The tenant's people, each in a personal chat with the bot; the bot's replies carry
-    the token the login endpoint (the Graph fake's) issued it."""
+def bot_connector(
+    bot_connector_server: ConnectorFake, graph_api: GraphApiFake, graph_teams_server: GraphTeams
+) -> ConnectorFake:
+    """The tenant's people, known to Graph and to the connector; the connector takes the
+    token the login endpoint (the Graph fake's) issues the bot."""
     fake = bot_connector_server
     fake.reset()
+    graph_teams_server.reset()
     fake.tokens = graph_api.tokens
+    fake.bot_id = f"28:{CLIENT_ID}"  # the Graph fake's app is the bot here
     people = [(p.email, p.name) for p in load_directory().people] + [(OUTSIDER, "Alex Stray")]
-    for email, name in people:
-        fake.add_person(aad(email), name, email)
+    for email, name in people:  # each has a personal chat with the bot (they can write to it)
+        graph_teams_server.add_person(aad(email), name, email)
         fake.conversations[personal(email)] = Conversation(personal(email), False, [aad(email)])
     return fake
-
-
-class ChatsLikeTeams(ConsoleChat):
-    """The console's chat, naming each case chat as Teams names a group chat; what the bot
-    posts there is in the transcript (Teams' own posting is TeamsChat's, tested apart)."""
-
-    async def open_case_channel(self, *, case_ref: str, members: Sequence[str], topic: str) -> str:
-        await super().open_case_channel(case_ref=case_ref, members=members, topic=topic)
-        return f"19:{case_ref.lower()}@thread.v2"
-
-
-def with_teams_chats(container: Container) -> Container:
-    """Case chats named as in Teams; diaries all free (Outlook is tested apart)."""
-    chat = container.ctx.chat
-    assert isinstance(chat, ConsoleChat)
-    teams_like = ChatsLikeTeams(chat._directory, chat.transcript)
-    container.ctx = replace(container.ctx, chat=teams_like, calendar=InMemoryCalendar())
-    container.services = Services(container.ctx)
-    return container
 
 
 @pytest.fixture
@@ -66,14 +72,20 @@ def start_teams_bot(
     teams_settings: dict[str, object],
     bot_connector: ConnectorFake,
     teams_issuer: TeamsIssuerFake,
+    graph_teams_server: GraphTeams,
 ) -> StartBot:
     """`async with start_teams_bot(playbook=...) as teams:` rrbot with Teams, on the fakes."""
 
     @asynccontextmanager
     async def start(**overrides: object) -> AsyncIterator[Teams]:
-        values = {**teams_settings, "teams_service_url": bot_connector.base_url, **overrides}
-        async with serving(settings_for(database_url, **values), adjust=with_teams_chats) as on:
-            yield Teams(on, bot_connector, teams_issuer)
+        values = {
+            **teams_settings,
+            **NO_OUTLOOK,
+            "teams_service_url": bot_connector.base_url,
+            **overrides,
+        }
+        async with serving(settings_for(database_url, **values)) as on:
+            yield Teams(on, bot_connector, teams_issuer, graph_teams_server)
 
     return start
 

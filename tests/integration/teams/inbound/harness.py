@@ -19,6 +19,7 @@ import httpx
 from bot.adapters.clock import SimulatedClock
 from bot.domain.meeting import Response
 from tests.fakes.graph_api import TENANT
+from tests.fakes.graph_teams import GraphTeams
 from tests.fakes.teams_connector import ConnectorFake, Json
 from tests.fakes.teams_issuer import TeamsIssuerFake
 from tests.integration.http.harness import Running
@@ -53,6 +54,7 @@ class Teams:
     running: Running
     connector: ConnectorFake
     issuer: TeamsIssuerFake
+    graph: GraphTeams
 
     @property
     def services(self) -> Any:
@@ -92,13 +94,25 @@ class Teams:
         return await self._answered(body)
 
     async def _answered(self, body: Json) -> list[Json]:
+        """What the bot sent, after this activity, where the person acted (elsewhere it
+        tells the case chat, say: `since` reads that)."""
         before = len(self.connector.received)
         await self.send(body)
-        answered = self.connector.received[before:]
-        return [r.activity | {"_verb": r.verb, "_id": r.activity_id} for r in answered]
+        return [a for a in self.since(before) if a["_chat"] == _chat_of(body)]
+
+    def since(self, before: int) -> list[Json]:
+        """Everything the bot sent or edited since `before`, in order."""
+        return [
+            r.activity | {"_verb": r.verb, "_id": r.activity_id, "_chat": r.conversation_id}
+            for r in self.connector.received[before:]
+        ]
 
     def group_chat(self, chat_id: str, members: list[str]) -> None:
         self.connector.add_conversation(chat_id, [aad(e) for e in members])
+
+
+def _chat_of(body: Json) -> str:
+    return str(body["conversation"]["id"])
 
 
 def activity(email: str, chat: str, text: str, *, group: bool = False, **changes: Any) -> Json:
@@ -130,6 +144,19 @@ def words(answer: Json) -> str:
         content = attachment.get("content") or {}
         parts += [str(e.get("text", "")) for e in content.get("body", []) if "text" in e]
     return "\n".join(p for p in parts if p)
+
+
+def the_one(answers: list[Json], *, edits: str | None = None, starting: str = "") -> Json:
+    """Among what the bot sent where someone acted (a case chat is also told what changed,
+    and its card edited), the answer to them: the card `edits` edited, or the words."""
+    (found,) = [
+        a
+        for a in answers
+        if (edits is None or a["_id"] == edits)
+        and words(a).startswith(starting)
+        and not (edits is None and a["_verb"] == "update")
+    ]
+    return found
 
 
 def card_actions(answer: Json) -> list[Json]:

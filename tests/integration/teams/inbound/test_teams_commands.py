@@ -19,6 +19,7 @@ from tests.integration.teams.inbound.harness import (
     card_actions,
     held_meeting,
     personal,
+    the_one,
     words,
 )
 from tests.services.test_decision_and_submission import decision_fields
@@ -34,7 +35,7 @@ async def open_case(teams: Teams) -> tuple[str, str]:
     assert answer.status_code in (200, 201), answer.text
     ref = answer.json()["case_ref"]
     case = (await teams.services.status(case_ref=ref, actor=CHAIR)).case
-    teams.group_chat(case.channel, [*sorted(case.members), OUTSIDER])
+    assert teams.graph.chats[case.channel].topic == ref  # made through Graph, named by ref
     return ref, case.channel
 
 
@@ -74,20 +75,22 @@ async def test_a_decline_that_breaks_quorum_gives_the_chair_remedies_that_work(
         ref, chat = await open_case(teams)
         (slots,) = await teams.mentions(CHAIR, chat, "schedule")
         book = next(a for a in card_actions(slots) if a["title"] == "Book")
-        (booked,) = await teams.submits(CHAIR, chat, slots["_id"], book["data"], group=True)
-        assert booked["_id"] == slots["_id"] and words(booked).startswith(f"Booked {ref}: ")
+        pressed = await teams.submits(CHAIR, chat, slots["_id"], book["data"], group=True)
+        booked = the_one(pressed, edits=slots["_id"])
+        assert words(booked).startswith(f"Booked {ref}: ")
 
         await teams.services.record_response(
             case_ref=ref, email=POLICE_DM, response=Response.DECLINED, actor=POLICE_DM
         )
-        alert = teams.running.chat.transcript.items[-1]
-        assert "Quorum broken" in alert.text and "Remedies" in alert.text
+        alert = words(teams.connector.posted(chat)[-1])
+        assert "Quorum broken" in alert and "Remedies" in alert
 
         deputy = {"action": "invite_deputy", "value": f"{ref}|{POLICE_DM}"}
-        (invited,) = await teams.submits(CHAIR, chat, "alert-1", deputy, group=True)
+        pressed = await teams.submits(CHAIR, chat, "alert-1", deputy, group=True)
+        invited = the_one(pressed, starting="Invited")
         assert words(invited) == "Invited DCI Harper Vance."
         again = {"action": "find_slots", "value": ref}
-        (offered,) = await teams.submits(CHAIR, chat, "alert-1", again, group=True)
+        offered = the_one(await teams.submits(CHAIR, chat, "alert-1", again, group=True))
         assert "Meeting slots" in words(offered)
 
 
@@ -98,10 +101,10 @@ async def test_ratify_submit_and_close_in_the_case_chat(teams_bot: Teams) -> Non
         decision_fields(agencies_taking_part=["la", "police", "gp"])
     )
     await teams_bot.services.record_decision(case_ref=ref, record=record, actor=CHAIR)
-    (ratified,) = await teams_bot.mentions(CHAIR, chat, "ratify")
-    (submitted,) = await teams_bot.mentions(CHAIR, chat, "submit")
-    (closed,) = await teams_bot.mentions(CHAIR, chat, "close")
-    assert words(ratified) == f"{ref}: decision ratified. Next: submit {ref}"
+    ratified = the_one(await teams_bot.mentions(CHAIR, chat, "ratify"), starting=ref)
+    submitted = the_one(await teams_bot.mentions(CHAIR, chat, "submit"), starting="Submitted")
+    closed = the_one(await teams_bot.mentions(CHAIR, chat, "close"), starting=f"{ref} closed")
+    assert words(ratified) == f"{ref}: decision ratified. Next: @Rapid Review submit {ref}"
     assert words(submitted).startswith("Submitted. The Panel document has ")
     assert words(closed) == f"{ref} closed."
 

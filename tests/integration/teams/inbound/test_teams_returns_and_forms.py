@@ -19,6 +19,7 @@ from tests.integration.teams.inbound.harness import (
     card_actions,
     held_meeting,
     personal,
+    the_one,
     words,
 )
 from tests.integration.teams.inbound.test_teams_commands import open_case
@@ -144,8 +145,11 @@ async def test_the_decision_form_shows_each_problem_under_its_field_then_records
     )
     assert words(refused).startswith("Sorry: this form was opened for someone else")
 
-    (recorded,) = await teams_bot.submits(
-        CHAIR, chat, form["_id"], record["data"] | as_submitted(), group=True
+    recorded = the_one(
+        await teams_bot.submits(
+            CHAIR, chat, form["_id"], record["data"] | as_submitted(), group=True
+        ),
+        edits=form["_id"],
     )
     assert words(recorded).startswith(f"Decision recorded for {ref}: Commission a Local")
     assert (await teams_bot.services.status(case_ref=ref, actor=CHAIR)).case.decision is not None
@@ -170,12 +174,13 @@ async def test_someone_added_to_a_case_chat_who_is_not_on_the_case_is_named_to_t
             {"id": f"29:{aad(OUTSIDER)}", "aadObjectId": aad(OUTSIDER)},
         ],
     }
+    teams_bot.connector.conversations[chat].members.append(aad(OUTSIDER))  # as Teams adds them
     body = activity(CHAIR, chat, "", group=True) | added
     body.pop("text")
     await teams_bot.send(body)
-    alerts = [d.text for d in teams_bot.running.chat.transcript.items if "was added" in d.text]
+    alerts = [words(a) for a in teams_bot.connector.posted(chat) if "was added" in words(a)]
     assert alerts == [
-        f"@Chris Lindqvist {OUTSIDER} was added to this channel but is not on {ref}."
+        f"<at>Chris Lindqvist</at> {OUTSIDER} was added to this channel but is not on {ref}."
         " Everything here is confidential: remove them unless they should be on the case."
     ]
 
