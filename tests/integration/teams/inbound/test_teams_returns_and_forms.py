@@ -6,7 +6,6 @@ someone it was not opened for, or a card pressed by someone it was not sent to, 
 
 from __future__ import annotations
 
-from tests.fakes.teams_connector import Received
 from tests.integration.teams.inbound.harness import (
     CHAIR,
     GP_SPOC,
@@ -29,29 +28,15 @@ FILE = "application/vnd.microsoft.teams.file.download.info"
 
 
 def request_card(teams: Teams, ref: str, agency: str, spoc: str) -> str:
-    """The request card in the SPOC's personal chat, as TeamsChat posts it (each Button an
-    Action.Submit with its action and value, and the request's case and agency): its id."""
-    about = {"case_ref": ref, "agency": agency}
-    actions = [
-        {"type": "Action.Submit", "title": title, "data": {"action": action, **about}}
-        | {"data": {"action": action, "value": f"{ref}|{agency}", **about}}
-        for title, action in (
-            ("Submit return", "submit_return"),
-            ("No involvement", "no_involvement"),
-        )
-    ]
-    card = {"type": "AdaptiveCard", "version": "1.5", "body": [], "actions": actions}
-    body = {
-        "type": "message",
-        "text": f"Information request for {ref}",
-        "attachments": [
-            {"contentType": "application/vnd.microsoft.card.adaptive", "content": card}
-        ],
-    }
+    """The information request the bot sent `spoc` in their personal chat when the case
+    opened (TeamsChat: its words, and a card whose buttons carry the case and agency): the
+    id of that message."""
     held = teams.connector.conversations[personal(spoc)]
-    card_id = f"1card{len(held.activities)}"
-    held.activities[card_id] = body
-    teams.connector.received.append(Received("post", held.id, card_id, body))
+    (card_id,) = [
+        activity_id
+        for activity_id, sent in held.activities.items()
+        if any(a["data"].get("value") == f"{ref}|{agency}" for a in card_actions(sent))
+    ]
     return card_id
 
 
@@ -60,11 +45,10 @@ async def test_a_return_by_card_is_checked_then_recorded_and_the_card_becomes_a_
 ) -> None:
     ref, _ = await open_case(teams_bot)
     card = request_card(teams_bot, ref, "la", LA_SPOC)
-    (submit_return,) = [
-        a
-        for a in card_actions(teams_bot.connector.posted(personal(LA_SPOC))[-1])
-        if a["title"] == "Submit return"
-    ]
+    sent = teams_bot.connector.conversations[personal(LA_SPOC)].activities[card]
+    assert words(sent).startswith(f"Information request for {ref} (Children's Social Care).")
+    assert "Press **Submit return**, or reply in this chat (files welcome)" in words(sent)
+    (submit_return,) = [a for a in card_actions(sent) if a["title"] == "Submit return"]
 
     (form,) = await teams_bot.submits(LA_SPOC, personal(LA_SPOC), card, submit_return["data"])
     assert (form["_verb"], form["_id"]) == ("update", card)
