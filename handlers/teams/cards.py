@@ -7,7 +7,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from handlers.teams.escape import escape
+from bot.adapters.teams.cards import card_escape
 from handlers.teams.turn import Card
 
 Element = dict[str, Any]
@@ -51,7 +51,7 @@ def error_line(field: str, errors: dict[str, str]) -> list[Element]:
     """The problem with `field`, in red under it, when there is one."""
     if field not in errors:
         return []
-    line = text(escape(errors[field]), weight="Bolder")  # may quote what was typed
+    line = text(card_escape(errors[field]), weight="Bolder")  # may quote what was typed
     line.update(color="Attention", id=field + ERROR_SUFFIX, spacing="None")
     return [line]
 

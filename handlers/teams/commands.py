@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from bot.adapters.teams.cards import card_escape
 from bot.adapters.teams.style import TEAMS_STYLE
 from bot.domain.authorisation import Operation
 from bot.domain.errors import DomainError, Unavailable
@@ -89,7 +90,7 @@ class TeamsCommands:
             await back.card(views.try_again_card(said, FIND_SLOTS, case_ref), said)
             return
         self.commands.offered(case_ref, offer)  # `book 2` then books what was shown
-        await back.card(views.slots_card(s.ctx, case_ref, offer, self.escape))
+        await back.card(views.slots_card(s.ctx, case_ref, offer, card_escape))
 
     async def open_decision_form(self, back: Back, email: str, case_ref: str) -> None:
         """Refuse before the form opens: not the chair, not on the case, not decidable yet."""

@@ -13,8 +13,8 @@ from microsoft_teams.api.activities.conversation import ConversationUpdateActivi
 from microsoft_teams.api.activities.message import MessageActivity
 from microsoft_teams.apps import ActivityContext, App
 
+from bot.adapters.teams.cards import escape
 from bot.bootstrap import Container
-from handlers.teams.escape import escape
 from handlers.teams.inbound import TeamsInbound
 from handlers.teams.people import TeamsPeople
 from handlers.teams.sdk_back import SdkBack

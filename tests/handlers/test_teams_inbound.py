@@ -8,9 +8,9 @@ from typing import Any
 
 import pytest
 
+from bot.adapters.teams.cards import escape
 from bot.domain.meeting import Response
 from bot.domain.stages import Stage
-from handlers.teams.escape import escape
 from handlers.teams.inbound import TeamsInbound
 from handlers.teams.people import TeamsPeople
 from handlers.teams.turn import Turn

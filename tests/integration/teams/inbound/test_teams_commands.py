@@ -111,7 +111,7 @@ async def test_ratify_submit_and_close_in_the_case_chat(teams_bot: Teams) -> Non
 
 async def test_what_was_typed_comes_back_inert_and_lines_stay_lines(teams_bot: Teams) -> None:
     (answer,) = await teams_bot.says(OFFICER, "<b>[x](https://evil.example)</b> LLR-RR-2026-001")
-    assert answer["text"].startswith("Sorry: Unknown command '&lt;b&gt;\\[x\\](https:\u200b//")
+    assert answer["text"].startswith("Sorry: Unknown command '&lt;b&gt;\\[x\\]\\(https:\u200b//")
     assert "<b>" not in answer["text"] and "https://" not in answer["text"]
     (listing,) = await teams_bot.says(OFFICER, "help")
     assert listing["text"].startswith("Commands:<br>  new &lt;their-ref&gt;")
