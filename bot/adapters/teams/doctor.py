@@ -11,10 +11,6 @@ cloud's login endpoint (or TEAMS_LOGIN_ENDPOINT), instance discovery off, CA_BUN
 
 from __future__ import annotations
 
-import base64
-import binascii
-import json
-import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
@@ -25,6 +21,8 @@ from azure.core.exceptions import (
     ServiceResponseError,
 )
 
+from bot.adapters.graph.doctor import roles_of
+from bot.adapters.teams.token import credentials_refused
 from bot.adapters.tls import outbound_ssl_context, untrusted_advice, untrusted_certificate
 from bot.config import Settings
 from bot.domain.errors import InvalidInput
@@ -37,7 +35,6 @@ if TYPE_CHECKING:
 TENANT_ID_IS = "the Directory (tenant) ID on the app registration's Overview"
 APP_ID_IS = "the App ID the Teams admin centre shows for the uploaded Rapid Review app"
 _LOCAL = {"127.0.0.1", "localhost", "::1"}
-_AADSTS = re.compile(r"AADSTS(\d{5,7})")
 _FOR_THE_CONNECTOR = "the bot's token for the Bot Connector"
 _FOR_GRAPH = "a Microsoft Graph token"
 
@@ -195,7 +192,7 @@ async def _token(
     try:
         token = await credential.get_token(scope)
     except ClientAuthenticationError as err:
-        return Check(name, False, credentials_refused(str(err.message or ""))), None
+        return Check(name, False, credentials_refused(str(err.message or "")).message), None
     except (ServiceRequestError, ServiceResponseError) as err:
         untrusted = untrusted_certificate(err)
         if untrusted:
@@ -209,32 +206,12 @@ async def _token(
         return Check(
             name, False, f"Microsoft Entra ID could not be reached for {what}: {why}"
         ), None
-    roles = _roles(token.token)
+    roles = roles_of(token.token)
     granted = "not readable from the token"
     if roles is not None:
         granted = ", ".join(sorted(roles)) or "none"
     detail = f"Entra ID issued {what} ({scope}); application permissions: {granted}"
     return Check(name, True, detail), roles
-
-
-def credentials_refused(message: str) -> str:
-    """Entra ID's refusal in words that say what to fix; its own message (which may quote
-    the request) is not repeated."""
-    found = _AADSTS.search(message)
-    aadsts = found.group(1) if found else ""
-    if "invalid_client" in message or aadsts in ("7000215", "7000222"):
-        why = (
-            "the client secret was refused (wrong, or expired): create a new secret for the"
-            " bot's app registration and set TEAMS_CLIENT_SECRET"
-        )
-    elif "unauthorized_client" in message or aadsts == "700016":
-        why = "no app with TEAMS_CLIENT_ID is registered in the tenant TEAMS_TENANT_ID"
-    elif aadsts in ("90002", "900023"):
-        why = "the tenant TEAMS_TENANT_ID was not found"
-    else:
-        why = "check TEAMS_TENANT_ID, TEAMS_CLIENT_ID and TEAMS_CLIENT_SECRET"
-    code = f" (AADSTS{aadsts})" if aadsts else ""
-    return f"Microsoft Entra ID refused the Teams bot's credentials{code}: {why}."
 
 
 def _granted(permission: GraphPermission, roles: frozenset[str] | None) -> Check:
@@ -250,19 +227,3 @@ def _granted(permission: GraphPermission, roles: frozenset[str] | None) -> Check
         " the bot's app registration (Microsoft Graph, Application permissions) and give"
         " admin consent",
     )
-
-
-def _roles(token: str) -> frozenset[str] | None:
-    """The `roles` claim of a JWT access token, read without verifying it (it is our own,
-    fresh from Entra ID, and only informs this report)."""
-    parts = token.split(".")
-    if len(parts) != 3:
-        return None
-    try:
-        payload = json.loads(base64.urlsafe_b64decode(parts[1] + "=" * (-len(parts[1]) % 4)))
-    except (binascii.Error, ValueError):
-        return None
-    if not isinstance(payload, dict):
-        return None
-    roles = payload.get("roles", [])  # no claim at all: no application permission granted
-    return frozenset(r for r in roles if isinstance(r, str)) if isinstance(roles, list) else None
