@@ -79,10 +79,13 @@ def audit_chain(settings: Settings) -> AuditChain:
     return AuditChain(key, settings.audit_anchor_every, anchors)
 
 
+ChatOnDatabase = Callable[["AsyncEngine"], Chat]  # a chat that keeps state in the database
+
+
 async def build(
     settings: Settings,
     *,
-    chat: Chat,
+    chat: Chat | ChatOnDatabase,
     calendar: CalendarPort,
     mail: Mail,
     clock: Clock | None = None,
@@ -109,7 +112,7 @@ async def build(
     sessions = session_factory(engine)
     ctx = ServiceContext(
         uow=lambda: SqlUnitOfWork(sessions, chain),
-        chat=chat,
+        chat=chat(engine) if callable(chat) else chat,
         calendar=calendar,
         mail=mail,
         clock=clock or SystemClock(),

@@ -269,10 +269,46 @@ def report_timeliness(as_csv: bool, html_file: str | None) -> None:
     click.echo(f"Wrote the timeliness report to {html_file}.")
 
 
+@cli.group()
+def teams() -> None:
+    """Microsoft Teams: the app package for the organisation's catalogue."""
+
+
+@teams.command("package")
+@click.option(
+    "--out",
+    type=click.Path(dir_okay=False, writable=True),
+    default="rapid-review-teams.zip",
+    show_default=True,
+    help="Where to write the zip.",
+)
+@click.option(
+    "--app-version",
+    default=None,
+    metavar="X.Y.Z",
+    help="The app's version in the catalogue (default rrbot's); raise it for each update.",
+)
+@guarded
+def teams_package(out: str, app_version: str | None) -> None:
+    """Write the zip to upload to the organisation's Teams app catalogue."""
+    from pathlib import Path
+
+    from bot.config import load_settings
+    from bot.teams_package import write_package
+
+    package = write_package(load_settings(), Path(out), app_version=app_version)
+    click.echo(
+        f"Wrote {package.path}: Rapid Review {package.manifest['version']} for the bot"
+        f" {package.manifest['id']} at {package.manifest['validDomains'][0]}. Upload it in the"
+        " Teams admin centre (Teams apps, Manage apps, Upload new app), then set TEAMS_APP_ID"
+        " to the App ID shown there."
+    )
+
+
 @cli.command()
 @guarded
 def doctor() -> None:
-    """Check the database, Slack and Outlook this deployment is set up for."""
+    """Check the database, Slack, Teams and Outlook this deployment is set up for."""
     from bot.config import load_settings
     from bot.doctor import diagnose
 

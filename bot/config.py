@@ -54,6 +54,18 @@ class Settings(BaseSettings):
         default=None,
         description="the Bot Connector for proactive sends (default the cloud's public one)",
     )
+    teams_publisher: str | None = Field(
+        default=None, description="the partnership's name as the Teams app's publisher"
+    )
+    teams_website_url: str | None = Field(
+        default=None, description="the partnership's web page the Teams app links to"
+    )
+    teams_privacy_url: str | None = Field(
+        default=None, description="the partnership's privacy notice, linked from the Teams app"
+    )
+    teams_terms_url: str | None = Field(
+        default=None, description="the terms of use the Teams app links to"
+    )
     graph_tenant_id: str | None = None
     graph_client_id: str | None = None
     graph_client_secret: SecretStr | None = None

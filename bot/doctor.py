@@ -1,7 +1,8 @@
 """`rrbot doctor`: is everything this deployment is configured for actually reachable and
-permitted? The database, the playbook and directory files, Slack (token and scopes) and
-Outlook (token, mailbox, permissions). Each line says exactly what is wrong and what to do;
-nothing is written or sent. It is a one-off check: nothing it finds is retried later.
+permitted? The database, the playbook and directory files, Slack (token and scopes) or Teams
+(settings, tokens, Graph permissions), and Outlook (token, mailbox, permissions). Each line
+says exactly what is wrong and what to do; nothing is written or sent. It is a one-off
+check: nothing it finds is retried later.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ from bot.config import Settings
 
 @dataclass(frozen=True, slots=True)
 class Finding:
-    area: str  # database, setup, slack, outlook
+    area: str  # database, setup, slack, teams, outlook
     name: str
     ok: bool | None  # None: not configured, or not checkable without a side effect
     detail: str
@@ -26,7 +27,21 @@ class Finding:
 async def diagnose(settings: Settings) -> list[Finding]:
     found = [*await _database(settings), _audit_key(settings)]
     found += [_playbook(settings), _directory(settings)]
-    return [*found, *await _slack(settings), *await _outlook(settings)]
+    chat = await _teams(settings) if uses_teams(settings) else await _slack(settings)
+    return [*found, *chat, *await _outlook(settings)]
+
+
+def uses_teams(settings: Settings) -> bool:
+    """Teams is the chat surface as soon as any TEAMS_* identity is set."""
+    return any(
+        v is not None
+        for v in (
+            settings.teams_client_id,
+            settings.teams_client_secret,
+            settings.teams_tenant_id,
+            settings.teams_app_id,
+        )
+    )
 
 
 def _playbook(settings: Settings) -> Finding:
@@ -65,7 +80,8 @@ def _directory(settings: Settings) -> Finding:
     if not sample:
         return Finding("setup", "directory", True, f"{chosen}: {size}")
     fictional = f"the FICTIONAL sample directory ({size}, all made up, at example.org addresses)"
-    real = settings.slack_bot_token is not None or uses_graph(settings)
+    teams = uses_teams(settings)
+    real = settings.slack_bot_token is not None or teams or uses_graph(settings)
     if on_purpose:
         return Finding("setup", "directory", None, f"{fictional}, chosen with DIRECTORY=sample")
     if real:
@@ -73,7 +89,8 @@ def _directory(settings: Settings) -> Finding:
             "setup",
             "directory",
             False,
-            f"DIRECTORY is not set, so this is {fictional}, yet real Slack or Outlook is"
+            f"DIRECTORY is not set, so this is {fictional}, yet real"
+            f" {'Teams' if teams else 'Slack'} or Outlook is"
             " configured: set DIRECTORY to your partnership's directory file (the layout of"
             " bot/directories/sample.yaml)",
         )
@@ -185,6 +202,12 @@ def _events(settings: Settings) -> Finding:
     return Finding(
         "slack", "events", False, "set SLACK_SIGNING_SECRET (HTTP) or SLACK_APP_TOKEN (Socket Mode)"
     )
+
+
+async def _teams(settings: Settings) -> list[Finding]:
+    from bot.adapters.teams.doctor import check
+
+    return [Finding("teams", c.name, c.ok, c.detail) for c in await check(settings)]
 
 
 async def _outlook(settings: Settings) -> list[Finding]:

@@ -38,6 +38,7 @@ FLOORS = {
     "aiosqlite": logging.WARNING,  # every statement with its parameters at DEBUG
     "asyncpg": logging.WARNING,
     "alembic.runtime.plugins": logging.WARNING,  # "setup plugin ..." x7 at every start
+    "microsoft_teams": logging.INFO,  # every activity, people's text included, at DEBUG
 }
 # Library lines that are false for how the bot uses the library, said at every start.
 MISLEADING = {
@@ -49,7 +50,7 @@ MISLEADING = {
 # markers on is withheld, and so is every line after the first.
 _SPEAKERS = (
     *("slack_bolt", "slack_sdk", "slack", "azure", "msal", "httpx", "httpcore"),
-    *("urllib3", "aiohttp", "websockets", "kiota", "msgraph", "hpack"),
+    *("urllib3", "aiohttp", "websockets", "kiota", "msgraph", "hpack", "microsoft_teams"),
 )
 _PAYLOAD = re.compile(
     r"(?i)\b(?:request |response )?(?:json_body|body_params|body|headers|query_params|params"

@@ -2,7 +2,8 @@
 
 `create_app(factory)` builds the container once in the lifespan and hands it to every request
 through the lifespan state (`request.state.container`); tests pass a factory of their own.
-`/slack/events` hands Slack's requests to the bolt app when Slack is configured.
+`/slack/events` hands Slack's requests to the bolt app when Slack is configured, and
+`/api/messages` Teams' activities to the Teams SDK when Teams is (each imported only then).
 """
 
 from __future__ import annotations
@@ -103,6 +104,27 @@ def _slack_surface(container: Container) -> Any:
     return slack_surface(container)
 
 
+def _teams_surface(container: Container) -> Any:
+    if container.settings.teams_client_id is None:
+        return None
+    from handlers.teams.app import teams_surface  # the Teams SDK only when Teams is set
+
+    return teams_surface(container)
+
+
+async def teams_messages(request: Request) -> Response:
+    """Bot Framework activities from Teams, once the SDK has validated their token."""
+    teams = request.state.teams
+    if teams is None:
+        return problem(
+            404,
+            "Teams is not configured: set TEAMS_CLIENT_ID, TEAMS_CLIENT_SECRET, TEAMS_TENANT_ID"
+            " and TEAMS_APP_ID.",
+        )
+    response: Response = await teams.handle(request)
+    return response
+
+
 async def _unsigned(request: Request, secret: str) -> Response | None:
     """The refusal of a request not signed by Slack, or None. Checked here, before bolt: bolt
     parses the body before it verifies it, and reads the timestamp with int(), so a forged
@@ -160,19 +182,30 @@ def create_app(container_factory: ContainerFactory) -> Starlette:
     async def lifespan(_app: Starlette) -> AsyncIterator[dict[str, Any]]:
         container = await container_factory()
         slack = _slack_surface(container)
+        teams = None
         try:
+            teams = _teams_surface(container)
             if slack is not None:
                 await slack.start()  # Socket Mode dials out to Slack; HTTP mode waits
+            if teams is not None:
+                await teams.start()  # the SDK registers its messaging route
             # Everything built at start lives as long as the server: out of the collector's
             # sight, a full collection no longer walks it, which cost acks ~70 ms pauses.
             gc.collect()
             gc.freeze()
             readiness = Readiness(lambda: pooled_problem(container.engine), container.ctx.clock)
-            yield {"container": container, "slack": slack, "readiness": readiness}
+            yield {
+                "container": container,
+                "slack": slack,
+                "teams": teams,
+                "readiness": readiness,
+            }
         finally:
             gc.unfreeze()  # what this app held may now be collected (tests start many)
             if slack is not None:
                 await slack.aclose()
+            if teams is not None:
+                await teams.aclose()
             await container.aclose()
 
     routes = [
@@ -183,6 +216,7 @@ def create_app(container_factory: ContainerFactory) -> Starlette:
         Route("/timetable/{playbook}", timetable_page, methods=["GET"]),
         Route("/decision-record", decision_record_page, methods=["GET"]),
         Route("/slack/events", slack_events, methods=["POST"]),
+        Route("/api/messages", teams_messages, methods=["POST"]),
     ]
     return Starlette(
         routes=routes,

@@ -15,16 +15,25 @@ HOW = (
 )
 
 
+IDLE = (
+    "This message was not recorded: no information request is waiting for your"
+    " answer. When the bot sends your agency one, reply in its thread (files welcome)"
+    " or press *Submit return* under it. `/rapidreview help` lists what else the bot"
+    " does."
+)
+
+
 def not_a_request_reply(
-    ctx: ServiceContext, awaited: Sequence[Awaited], escape: Callable[[str], str]
+    ctx: ServiceContext,
+    awaited: Sequence[Awaited],
+    escape: Callable[[str], str],
+    *,
+    how: str = HOW,
+    idle: str = IDLE,
 ) -> str:
+    """`how` and `idle` are the surface's words for replying (Slack's by default)."""
     if not awaited:
-        return (
-            "This message was not recorded: no information request is waiting for your"
-            " answer. When the bot sends your agency one, reply in its thread (files welcome)"
-            " or press *Submit return* under it. `/rapidreview help` lists what else the bot"
-            " does."
-        )
+        return idle
     listed = "\n".join(
         f"• {escape(a.case_ref)} ({escape(ctx.agency_name(a.agency))})"
         + (": already returned, this would be added to it" if a.returned else "")
@@ -32,5 +41,5 @@ def not_a_request_reply(
     )
     return (
         "This message was not recorded: it could answer any of these information requests,\n"
-        f"{listed}\nTo send it, {HOW}."
+        f"{listed}\nTo send it, {how}."
     )

@@ -92,3 +92,25 @@ def test_report_timeliness_after_a_demo_case(
     assert "LLR-RR-2026-001,2026-12-18,2027-01-13,12,13,True,gp,2027-01-06,2027-01-07,1" in rows
     verified = runner.invoke(cli, ["audit", "verify"])
     assert verified.exit_code == 0, verified.output
+
+
+def test_help_loads_no_teams_module() -> None:
+    """Teams is imported by `rrbot serve` only when it is configured: the help, the console
+    and a Slack deployment never pay for the Teams SDK (nor its `.env` loading)."""
+    import subprocess
+    import sys
+
+    probe = (
+        "import sys\n"
+        "from bot.cli import main\n"
+        "sys.argv = ['rrbot', '--help']\n"
+        "try:\n"
+        "    main()\n"
+        "except SystemExit:\n"
+        "    pass\n"
+        "teams = ('microsoft_teams', 'handlers.teams', 'bot.adapters.teams', 'dotenv')\n"
+        "print(sorted(m for m in sys.modules if m.startswith(teams)), file=sys.stderr)\n"
+    )
+    out = subprocess.run([sys.executable, "-c", probe], check=True, capture_output=True, text=True)
+    assert "Usage: " in out.stdout
+    assert out.stderr.strip() == "[]"

@@ -167,6 +167,16 @@ def test_a_library_line_below_its_floor_is_dropped_even_when_its_logger_is_lower
     assert output.getvalue() == ""
 
 
+def test_the_teams_sdks_activity_dumps_are_not_logged_at_debug(output: io.StringIO) -> None:
+    sdk = logging.getLogger("microsoft_teams.apps.app_process")
+    sdk.debug("Received activity: MessageActivity(text='Jamie was seen at school')")
+    logging.getLogger("microsoft_teams.apps.http.http_server").warning(
+        "JWT token validation failed: %s", "Signature verification failed"
+    )
+    [line] = lines(output)
+    assert line["event"] == "JWT token validation failed: Signature verification failed"
+
+
 def test_a_library_line_at_its_floor_keeps_no_body(output: io.StringIO) -> None:
     logging.getLogger("slack_sdk.web.async_client").warning(
         "Received the following response - status: 500, headers: {'x': 'y'},"

@@ -289,3 +289,19 @@ class MailThreadRow(Base):
     internet_message_id: Mapped[str | None] = mapped_column(String(998), index=True)
     conversation_id: Mapped[str | None] = mapped_column(String(512), index=True)
     sent_at: Mapped[datetime]
+
+
+class ChatMessageRow(Base):
+    """A chat message the bot keeps editing (a Teams case card), or the case chat itself
+    (purpose "case_chat", no message): a retried open, a restart or another replica finds
+    them here, so no second chat or card is made."""
+
+    __tablename__ = "chat_messages"
+    __table_args__ = (UniqueConstraint("purpose", "case_ref"),)
+
+    channel: Mapped[str] = mapped_column(String(256), primary_key=True)
+    purpose: Mapped[str] = mapped_column(String(32), primary_key=True)
+    case_ref: Mapped[str] = mapped_column(String(64))
+    message_id: Mapped[str | None] = mapped_column(String(256))
+    content: Mapped[JsonDoc | None]  # what the message shows, to edit it without reading it
+    updated_at: Mapped[datetime]

@@ -100,7 +100,7 @@ async def _token(conn: GraphConnection) -> tuple[Check, frozenset[str] | None]:
         untrusted = untrusted_certificate(err)
         why = untrusted_advice(untrusted) if untrusted else type(err).__name__
         return Check("token", False, f"Microsoft Entra ID could not be reached: {why}."), None
-    roles = _roles(token.token)
+    roles = roles_of(token.token)
     granted = "not readable from the token"
     if roles is not None:
         granted = ", ".join(sorted(roles)) or "none"
@@ -246,7 +246,7 @@ def _granted(
     )
 
 
-def _roles(token: str) -> frozenset[str] | None:
+def roles_of(token: str) -> frozenset[str] | None:
     """The `roles` claim of a JWT access token, read without verifying it (it is our own,
     fresh from Entra ID, and only informs this report)."""
     parts = token.split(".")

@@ -38,13 +38,14 @@ def serve(fake: GraphApiFake) -> Iterator[GraphApiFake]:
         yield fake
 
 
-def throwaway_ca(folder: Path) -> tuple[Path, Path, Path]:
+def throwaway_ca(folder: Path, name: str = "rrbot throwaway test CA") -> tuple[Path, Path, Path]:
     """A CA valid for a day and a server certificate it signed for 127.0.0.1 and localhost:
-    (CA certificate, server certificate, server key), as PEM files in `folder`."""
+    (CA certificate, server certificate, server key), as PEM files in `folder`. Two CAs
+    trusted at once need two names: a verifier picks the issuer by name."""
     now = dt.datetime.now(dt.UTC)
     valid = (now - dt.timedelta(minutes=5), now + dt.timedelta(days=1))
     ca_key = ec.generate_private_key(ec.SECP256R1())
-    ca_name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "rrbot throwaway test CA")])
+    ca_name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, name)])
     ca = (
         _builder(ca_name, ca_name, ca_key.public_key(), valid)
         .add_extension(x509.BasicConstraints(ca=True, path_length=0), critical=True)

@@ -1,0 +1,1 @@
+"""How Teams reaches the bot: the Bot Framework messaging endpoint (`POST /api/messages`)."""
