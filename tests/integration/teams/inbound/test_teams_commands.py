@@ -129,3 +129,39 @@ async def test_a_throttled_or_busy_connector_is_asked_again_and_answers_once(
     assert answer["text"].startswith("Commands:")
     posts = connector.calls_to("/activities", "POST")
     assert [c.status for c in posts] == [503, 503, 201]
+
+
+async def test_every_command_is_answered_in_teams_with_the_same_rules(teams_bot: Teams) -> None:
+    """The commands of `/rapidreview`, typed in the case chat: each gets its own answer (a
+    result, or a refusal saying why not now), none is unknown; a SPOC without the role is
+    refused in their own chat."""
+    ref, chat = await open_case(teams_bot)
+    answers = {}
+    for command in (
+        "status",
+        "quorum",
+        "chase",
+        "chase la",
+        "observers none",
+        "move 1",
+        "cancel The chair is unwell",
+        "invite-deputy gray.osei@police.example.org",
+        "attended expected",
+        "confirm gp",
+        "ratify",
+        "submit",
+        "close",
+    ):
+        said = [a for a in await teams_bot.mentions(CHAIR, chat, command) if a["_verb"] == "post"]
+        answers[command] = words(said[-1])
+    for command, answer in answers.items():
+        assert "Unknown command" not in answer and "not available here" not in answer, command
+    assert answers["status"].startswith(ref)
+    assert answers["chase"].startswith("Outstanding: ")
+    assert answers["chase la"] == "Chased Fay Morrow."
+    assert answers["cancel The chair is unwell"].startswith("Sorry: ")  # nothing booked yet
+    assert answers["close"].startswith("Sorry: ")  # not submitted yet
+    (opened,) = await teams_bot.says(OFFICER, "new LA-2026-0099 2026-12-18 la,police")
+    assert words(opened).startswith("Case opened ")
+    (refused,) = await teams_bot.says(LA_SPOC, f"chase {ref} la")
+    assert words(refused).startswith("Sorry: Only a ")
