@@ -70,14 +70,19 @@ class ChatStyle:
     reply_here: str = "reply in this thread"  # where a request is answered in words
     request_place: str = "the request's thread"  # where more is added to a return
     strong: str = "*"  # what marks a button's name as bold
+    space: str = "channel"  # what a case's place is called: a channel, or a (group) chat
 
     def say(self, text: str) -> str:
-        """`text` with each command written as this chat's people type it."""
-        if self.command_prefix == COMMAND:
-            return text
-        return text.replace(COMMAND + " ", self.command_prefix + " ").replace(
-            f"`{COMMAND}`", f"`{self.command_prefix}`"
-        )
+        """`text` with each command written as this chat's people type it, and the case's
+        place called by this chat's name for it."""
+        if self.command_prefix != COMMAND:
+            text = text.replace(COMMAND + " ", self.command_prefix + " ").replace(
+                f"`{COMMAND}`", f"`{self.command_prefix}`"
+            )
+        if self.space != "channel":
+            text = text.replace("case channel", f"case {self.space}")
+            text = text.replace("this channel", f"this {self.space}")
+        return text
 
     def bold(self, text: str) -> str:
         return f"{self.strong}{text}{self.strong}"

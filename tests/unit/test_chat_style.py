@@ -10,6 +10,7 @@ AT_BOT = ChatStyle(
     reply_here="reply in this chat",
     request_place="this chat",
     strong="**",
+    space="chat",
 )
 
 
@@ -32,3 +33,9 @@ def test_a_chat_typed_to_by_mention_says_each_command_its_own_way() -> None:
 
 def test_a_word_that_merely_starts_like_the_command_is_left_alone() -> None:
     assert AT_BOT.say("see /rapidreviews") == "see /rapidreviews"
+
+
+def test_the_case_s_place_is_called_by_the_chat_s_own_name_for_it() -> None:
+    said = "Which case? Run it in the case channel. Alex was added to this channel."
+    assert SLASH_COMMANDS.say(said) == said
+    assert AT_BOT.say(said) == "Which case? Run it in the case chat. Alex was added to this chat."

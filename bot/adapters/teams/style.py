@@ -13,4 +13,5 @@ TEAMS_STYLE = ChatStyle(
     reply_here="reply in this chat",
     request_place="this chat",
     strong="**",
+    space="chat",
 )

@@ -137,9 +137,9 @@ async def test_someone_teams_cannot_add_is_named_to_the_chair_with_a_real_mentio
     assert gone not in graph.chats[chat_id].members
     assert await channel_of(world, ref) == chat_id
     posted = [r.activity for r in connector.received if r.conversation_id == chat_id]
-    (notice,) = [a for a in posted if "Not in this channel" in a.get("text", "")]
+    (notice,) = [a for a in posted if "Not in this chat" in a.get("text", "")]
     chair = next(aad for aad, user in graph.people.items() if user["mail"] == CHAIR)
-    assert notice["text"].startswith("<at>Chris Lindqvist</at> Not in this channel")
+    assert notice["text"].startswith("<at>Chris Lindqvist</at> Not in this chat")
     assert notice["entities"] == [
         {
             "type": "mention",

@@ -164,7 +164,7 @@ async def test_someone_added_to_a_case_chat_who_is_not_on_the_case_is_named_to_t
     await teams_bot.send(body)
     alerts = [words(a) for a in teams_bot.connector.posted(chat) if "was added" in words(a)]
     assert alerts == [
-        f"<at>Chris Lindqvist</at> {OUTSIDER} was added to this channel but is not on {ref}."
+        f"<at>Chris Lindqvist</at> {OUTSIDER} was added to this chat but is not on {ref}."
         " Everything here is confidential: remove them unless they should be on the case."
     ]
 
