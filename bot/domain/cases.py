@@ -9,6 +9,7 @@ from datetime import date, datetime
 from bot.domain.decision import DecisionRecord
 from bot.domain.errors import InvalidInput, NotFound
 from bot.domain.meeting import Meeting
+from bot.domain.papers_sent import PapersSent
 from bot.domain.requests import InformationRequest
 from bot.domain.sensitivity import CaseSubject
 from bot.domain.stages import Action, Stage, Track, next_stage
@@ -61,6 +62,9 @@ class Case:
     # The agencies whose SPOCs the chair chose to attend the meeting for information only,
     # where more are eligible than the playbook allows (None: not chosen).
     observers: tuple[str, ...] | None = None
+    referred_by: str | None = None  # the agency (code) that made the referral: told the outcome
+    papers: list[PapersSent] = field(default_factory=list)  # each version of the meeting papers
+    outcome_told_on: date | None = None  # the day the agencies and the referrer were told
     version: int = 0
 
     def apply(self, action: Action) -> Stage:

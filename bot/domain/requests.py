@@ -10,6 +10,9 @@ from typing import Literal
 
 from bot.domain.errors import DomainError, IllegalTransition, NotFound
 from bot.domain.playbook import ChaseStepKind
+from bot.domain.returns import ReturnKind, StructuredReturn
+
+__all__ = ["ReturnKind"]  # it lives with the return; requests and their callers name it here too
 
 
 class RequestState(StrEnum):
@@ -18,20 +21,6 @@ class RequestState(StrEnum):
     CHASED = "chased"
     ESCALATED = "escalated"
     RETURNED = "returned"
-
-
-class ReturnKind(StrEnum):
-    FULL = "full"  # full information return (agency summary / information report)
-    FACTUAL_SUMMARY = "factual_summary"  # limited involvement (seed 001 §8.6)
-    NIL = "nil"  # no involvement
-
-    @property
-    def label(self) -> str:
-        return {
-            "full": "full information return",
-            "factual_summary": "factual summary",
-            "nil": "nil return (no involvement)",
-        }[self.value]
 
 
 _NIL = re.compile(r"(nil\b|no involvement\b|not known to (us|this agency|the agency)\b)")
@@ -96,6 +85,17 @@ class Addition:
     text: str  # what they wrote, and the names of the files they posted
 
 
+@dataclass(frozen=True, slots=True)
+class ReturnVersion:
+    """One version of a structured return: a partial one completed later is a second version,
+    and every version is kept."""
+
+    number: int  # 1, 2, ...
+    on: date
+    by: str  # who sent it (email)
+    content: StructuredReturn
+
+
 @dataclass(slots=True)
 class InformationRequest:
     agency: str
@@ -112,6 +112,7 @@ class InformationRequest:
     # the return it carries waits in `return_kind`/`summary` while the request stays open.
     needs_confirmation: bool = False
     additions: list[Addition] = field(default_factory=list)
+    versions: list[ReturnVersion] = field(default_factory=list)  # structured returns, oldest first
 
     @property
     def is_open(self) -> bool:

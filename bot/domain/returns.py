@@ -16,8 +16,6 @@ from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from bot.domain.requests import ReturnKind
-
 EARLIEST_EVENT = date(1900, 1, 1)
 WHAT_MAX_CHARS = 1000  # one chronology entry: what happened
 WHO_MAX_CHARS = 300  # who was involved (practitioners, by role; the family as "mother" etc.)
@@ -29,6 +27,20 @@ CHRONOLOGY_MAX = 500  # one agency's entries; a longer history is attached as it
 ANALYSIS_MAX_CHARS = 10_000
 LEARNING_MAX_CHARS = 5_000
 ACTIONS_MAX_CHARS = 5_000
+
+
+class ReturnKind(StrEnum):
+    FULL = "full"  # full information return (agency summary / information report)
+    FACTUAL_SUMMARY = "factual_summary"  # limited involvement (seed 001 §8.6)
+    NIL = "nil"  # no involvement
+
+    @property
+    def label(self) -> str:
+        return {
+            "full": "full information return",
+            "factual_summary": "factual summary",
+            "nil": "nil return (no involvement)",
+        }[self.value]
 
 
 class Involvement(StrEnum):
