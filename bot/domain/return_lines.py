@@ -95,7 +95,7 @@ def _bounded(what: str, text: str, limit: int) -> str:
     return text
 
 
-def _entry(line: str) -> ChronologyEntry:
+def _entry(line: str, not_after: date | None = None) -> ChronologyEntry:
     parts = [part.strip() for part in line.split("|")]
     if len(parts) > 4:
         raise _LineError(f"it has {len(parts)} parts; a line is {CHRONOLOGY_FORMAT}.")
@@ -103,6 +103,8 @@ def _entry(line: str) -> ChronologyEntry:
         raise _LineError(f"give the date and what happened: {CHRONOLOGY_FORMAT}.")
     parts += [""] * (4 - len(parts))
     on, until = _dates(parts[0])
+    if not_after is not None and (until or on) > not_after:
+        raise _LineError(f"{until or on} is after today: a chronology records what has happened.")
     return ChronologyEntry(
         on=on,
         until=until,
@@ -145,10 +147,15 @@ def _read(
     return tuple(read)
 
 
-def chronology_lines(text: str) -> tuple[ChronologyEntry, ...]:
-    """The chronology typed one event a line, blank lines skipped."""
+def chronology_lines(text: str, not_after: date | None = None) -> tuple[ChronologyEntry, ...]:
+    """The chronology typed one event a line, blank lines skipped; with `not_after` (today),
+    a line dated after it is refused too."""
     return _read(
-        text, _entry, most=CHRONOLOGY_MAX, line_max=CHRONOLOGY_LINE_MAX_CHARS, what="chronology"
+        text,
+        lambda line: _entry(line, not_after),
+        most=CHRONOLOGY_MAX,
+        line_max=CHRONOLOGY_LINE_MAX_CHARS,
+        what="chronology",
     )
 
 
