@@ -274,6 +274,7 @@ class GraphApiFake:
             (f"{user}/events/{{event}}", "GET", _get_event, _CAL_READ),
             (f"{user}/events/{{event}}", "PATCH", _patch_event, _CAL_WRITE),
             (f"{user}/events/{{event}}/cancel", "POST", _cancel_event, _CAL_WRITE),
+            (f"{user}/events/{{event}}/attachments", "GET", _event_attachments, _CAL_WRITE),
             (f"{user}/events/{{event}}/attachments", "POST", _attach_to_event, _CAL_WRITE),
             (
                 f"{user}/events/{{event}}/attachments/{{attachment}}",
@@ -545,6 +546,21 @@ def _attach_to_event(fake: GraphApiFake, ctx: Ctx) -> Answer:
     event.attachments[attachment_id] = (str(item["name"]), kind, content)
     shown = {"@odata.type": "#microsoft.graph.fileAttachment", "id": attachment_id}
     return 201, shown | {"name": item["name"], "contentType": kind, "size": len(content)}
+
+
+def _event_attachments(fake: GraphApiFake, ctx: Ctx) -> Answer:
+    value = [
+        {
+            "@odata.type": "#microsoft.graph.fileAttachment",
+            "id": attachment_id,
+            "name": name,
+            "contentType": kind,
+            "size": len(content),
+            "contentBytes": base64.b64encode(content).decode(),
+        }
+        for attachment_id, (name, kind, content) in _event(fake, ctx).attachments.items()
+    ]
+    return 200, {"value": [_select(v, ctx) for v in value]}
 
 
 def _detach_from_event(fake: GraphApiFake, ctx: Ctx) -> Answer:

@@ -8,8 +8,9 @@ import base64
 
 import pytest
 
-from bot.adapters.graph.calendar import EVENT_ATTACHMENT_LIMIT, GraphCalendar
-from bot.domain.errors import InvalidInput, NotFound
+from bot.adapters.graph.calendar import GraphCalendar
+from bot.adapters.graph.event_documents import EVENT_ATTACHMENT_LIMIT
+from bot.domain.errors import InvalidInput, NotFound, Unavailable
 from bot.ports import WORD_CONTENT_TYPE, Attachment
 from tests.fakes.graph_api import MAILBOX, GraphApiFake
 from tests.integration.graph.test_graph_calendar import book
@@ -39,6 +40,24 @@ async def test_a_document_is_attached_and_reaches_the_attendees_copies(
     assert posted.body["@odata.type"] == "#microsoft.graph.fileAttachment"
     assert base64.b64decode(posted.body["contentBytes"]) == VERSION_1.content
     assert "Agenda: the facts &amp; the decision." in event.body["content"]  # body unchanged
+
+
+async def test_a_rerun_after_the_update_failed_reuses_the_attachment_and_sends_the_update(
+    calendar: GraphCalendar, graph_api: GraphApiFake
+) -> None:
+    event_id = await book(calendar)
+    graph_api.fail(f"/events/{event_id}", method="PATCH", status=500)
+
+    with pytest.raises(Unavailable):
+        await calendar.attach_document(event_id=event_id, document=VERSION_1)
+    event = graph_api.events[event_id]
+    assert len(event.attachments) == 1 and event.attendee_copy == {}  # on it, not sent
+
+    attachment_id = await calendar.attach_document(event_id=event_id, document=VERSION_1)
+
+    assert list(event.attachments) == [attachment_id]  # one copy, not two
+    assert event.attendee_copy == event.attachments
+    assert len(graph_api.calls_to(f"/events/{event_id}/attachments", "POST")) == 1
 
 
 async def test_a_new_version_replaces_the_old_on_the_attendees_copies(
