@@ -8,7 +8,7 @@ from bot.documents.combined_summary import combined_summary
 from bot.documents.covering_letter import covering_letter
 from bot.documents.panel_submission import panel_submission
 from bot.documents.reply_reading import read_reply_template
-from bot.documents.reply_template import TemplateUnreadable, reply_template
+from bot.documents.reply_template import NotATemplate, TemplateUnreadable, reply_template
 from bot.documents.views import (
     AgencyName,
     AgencyReturn,
@@ -24,6 +24,7 @@ __all__ = [
     "AgencyReturn",
     "CaseFacts",
     "DecisionView",
+    "NotATemplate",
     "Person",
     "ReturnStatus",
     "TemplateUnreadable",

@@ -23,6 +23,7 @@ from bot.documents.reply_template import (
     IDENTITY_LABEL,
     KEYWORDS_PREFIX,
     TEMPLATE_VERSION,
+    NotATemplate,
     TemplateUnreadable,
 )
 from bot.documents.untrusted import NOT_A_DOCX, check_package
@@ -85,7 +86,7 @@ def _identity(document: DocxDocument) -> tuple[str, str]:
     found += [_LINE.match(p.text.strip()[:200]) for p in document.paragraphs[:_IDENTITY_SEARCH]]
     identities = {(m["ref"], m["agency"], m["version"]) for m in found if m is not None}
     if not identities:
-        raise TemplateUnreadable(
+        raise NotATemplate(
             "This is not a reply template: its 'Template reference' line is missing. Please"
             " fill in the template that came with the request."
         )

@@ -56,6 +56,11 @@ class TemplateUnreadable(DomainError):
     code = "template_unreadable"
 
 
+class NotATemplate(TemplateUnreadable):
+    """A Word document that is not a reply template at all (the agency's own report, say):
+    whoever reads a mailbox treats it as an ordinary attachment."""
+
+
 def identity_keywords(ref: str, agency: str) -> str:
     return f"{KEYWORDS_PREFIX} v{TEMPLATE_VERSION} {ref} {agency}"
 

@@ -4,7 +4,10 @@ and one missing), and a decision record."""
 
 from __future__ import annotations
 
+import io
 from datetime import date, datetime, timedelta
+
+from docx import Document
 
 from bot.documents.views import AgencyName, AgencyReturn, CaseFacts, DecisionView, ReturnStatus
 from bot.domain.decision import Criterion, DecisionRecord, ReviewOutcome
@@ -157,3 +160,25 @@ def big_returns(agencies: int = 12, entries: int = 200) -> list[AgencyReturn]:
             )
         )
     return made
+
+
+def filled_template(
+    template: bytes, answers: dict[str, str], chronology: list[tuple[str, ...]]
+) -> bytes:
+    """`template` as a SPOC returns it from Word: each answer put in the row whose label
+    starts with its key, the chronology's rows from the top (more added as needed)."""
+    document = Document(io.BytesIO(template))
+    tables = {t.rows[0].cells[0].text: t for t in document.tables}
+    for row in tables["Question"].rows[1:]:
+        for start, text in answers.items():
+            if row.cells[0].text.startswith(start):
+                row.cells[1].text = text
+    rows = tables["Date"]
+    for number, texts in enumerate(chronology, start=1):
+        while len(rows.rows) <= number:
+            rows.add_row()
+        for cell, text in zip(rows.rows[number].cells, texts, strict=False):
+            cell.text = text
+    out = io.BytesIO()
+    document.save(out)
+    return out.getvalue()

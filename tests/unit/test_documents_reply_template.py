@@ -12,7 +12,7 @@ from docx import Document
 from docx.document import Document as DocxDocument
 from docx.table import Table
 
-from bot.documents import TemplateUnreadable, read_reply_template, reply_template
+from bot.documents import NotATemplate, TemplateUnreadable, read_reply_template, reply_template
 from bot.documents.reply_template import CHRONOLOGY_ROWS
 from bot.domain.returns import ChronologyEntry, Involvement, KeyContact
 from tests.support.documents_samples import MADE_ON, PARTNERSHIP, POLICE, REF
@@ -186,4 +186,5 @@ def test_an_involved_agency_must_give_its_analysis_or_chronology() -> None:
 def test_a_word_document_that_is_not_the_template_is_refused() -> None:
     other = Document()
     other.add_paragraph("Please find our return attached.")
-    assert "not a reply template" in _refused(saved(other))
+    with pytest.raises(NotATemplate, match="not a reply template"):
+        read_reply_template(saved(other))
