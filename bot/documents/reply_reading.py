@@ -8,13 +8,19 @@ from __future__ import annotations
 import io
 import re
 from collections.abc import Sequence
-from datetime import date, datetime
 
 from docx import Document
 from docx.document import Document as DocxDocument
 from docx.table import Table
 from pydantic import ValidationError
 
+from bot.documents.cells import (
+    SHORT_ANSWER_CHARS,
+    bounded,
+    read_day,
+    read_involvement,
+    read_yes_no,
+)
 from bot.documents.reply_template import (
     ANSWER_ROWS,
     ANSWERS_HEADER,
@@ -30,7 +36,6 @@ from bot.documents.untrusted import NOT_A_DOCX, check_package
 from bot.domain import returns as limits
 from bot.domain.returns import (
     ChronologyEntry,
-    Involvement,
     KeyContact,
     StructuredReturn,
 )
@@ -43,15 +48,11 @@ _LINE = re.compile(
 )
 _IDENTITY_SEARCH = 40  # the line is near the top; a long document is not searched through
 _ROWS_READ_MAX = limits.CHRONOLOGY_MAX * 2  # empty rows included
-_DAY_FORMATS = ("%Y-%m-%d", "%d/%m/%Y", "%d %B %Y", "%d %b %Y")
-_INVOLVEMENT = {"full": Involvement.FULL, "limited": Involvement.LIMITED}
-_INVOLVEMENT |= {"none": Involvement.NONE, "nil": Involvement.NONE, "no": Involvement.NONE}
 _ANSWER_LIMITS = {
     "analysis": limits.ANALYSIS_MAX_CHARS,
     "learning": limits.LEARNING_MAX_CHARS,
     "safeguarding_actions": limits.ACTIONS_MAX_CHARS,
 }
-_SHORT_ANSWER_CHARS = 40
 
 
 def read_reply_template(
@@ -130,42 +131,6 @@ def _rows(table: Table, name: str) -> list[list[str]]:
     return [r for r in rows if r]
 
 
-def _day(text: str, where: str) -> date | None:
-    if not text:
-        return None
-    cleaned = " ".join(text.split())[:_SHORT_ANSWER_CHARS]
-    for pattern in _DAY_FORMATS:
-        try:
-            day = datetime.strptime(cleaned, pattern).date()
-        except ValueError:
-            continue
-        if day >= limits.EARLIEST_EVENT:
-            return day
-    raise TemplateUnreadable(
-        f"{where}: '{cleaned}' is not a date (write 3 November 2026, 03/11/2026 or 2026-11-03)."
-    )
-
-
-def _yes_no(text: str, where: str) -> bool | None:
-    answer = text.strip().lower()[:_SHORT_ANSWER_CHARS].rstrip(".")
-    if not answer:
-        return None
-    if answer in {"yes", "y"}:
-        return True
-    if answer in {"no", "n"}:
-        return False
-    raise TemplateUnreadable(f"{where}: answer yes or no, not '{answer}'.")
-
-
-def _bounded(text: str, most: int, where: str) -> str:
-    if len(text) > most:
-        raise TemplateUnreadable(
-            f"{where} has {len(text):,} characters; it can hold at most {most:,}."
-            " Please shorten it, or send the full text as a separate document."
-        )
-    return text
-
-
 def _answers(rows: list[list[str]]) -> dict[str, str]:
     by_label = {" ".join(r[1].lower().split()): (r[2] if len(r) > 2 else "") for r in rows}
     answers = {}
@@ -175,19 +140,9 @@ def _answers(rows: list[list[str]]) -> dict[str, str]:
                 f"The answers table has lost its row '{label}'. Please fill in the template"
                 " that came with the request, keeping its rows."
             )
-        most = _ANSWER_LIMITS.get(key, _SHORT_ANSWER_CHARS)
-        answers[key] = _bounded(by_label[" ".join(label.lower().split())], most, f"'{label}'")
+        most = _ANSWER_LIMITS.get(key, SHORT_ANSWER_CHARS)
+        answers[key] = bounded(by_label[" ".join(label.lower().split())], most, f"'{label}'")
     return answers
-
-
-def _involvement(text: str) -> Involvement:
-    words = text.lower().replace("/", " ").split()
-    if not words or words[0] not in _INVOLVEMENT:
-        raise TemplateUnreadable(
-            "Say whether your involvement was full, limited or none (in the first row of"
-            " the answers table)."
-        )
-    return _INVOLVEMENT[words[0]]
 
 
 def _contacts(rows: list[list[str]]) -> list[KeyContact]:
@@ -200,8 +155,8 @@ def _contacts(rows: list[list[str]]) -> list[KeyContact]:
             raise TemplateUnreadable(f"{where}: give both the name and the role.")
         contacts.append(
             KeyContact(
-                name=_bounded(name, limits.CONTACT_NAME_MAX_CHARS, f"{where}: the name"),
-                role=_bounded(role, limits.CONTACT_ROLE_MAX_CHARS, f"{where}: the role"),
+                name=bounded(name, limits.CONTACT_NAME_MAX_CHARS, f"{where}: the name"),
+                role=bounded(role, limits.CONTACT_ROLE_MAX_CHARS, f"{where}: the role"),
             )
         )
     return contacts
@@ -216,19 +171,19 @@ def _entries(rows: list[list[str]]) -> list[ChronologyEntry]:
     entries = []
     for number, on, until, what, who, source, *_ in ([*r, "", "", "", "", ""] for r in rows):
         where = f"Row {number} of the chronology"
-        day = _day(on, where)
+        day = read_day(on, where)
         if day is None or not what:
             raise TemplateUnreadable(f"{where}: give the date and what happened.")
-        last = _day(until, where)
+        last = read_day(until, where)
         if last is not None and last < day:
             raise TemplateUnreadable(f"{where}: 'Until' is before the date.")
         entries.append(
             ChronologyEntry(
                 on=day,
                 until=last,
-                what=_bounded(what, limits.WHAT_MAX_CHARS, f"{where}: 'What happened'"),
-                who=_bounded(who, limits.WHO_MAX_CHARS, f"{where}: 'Who was involved'"),
-                source=_bounded(source, limits.SOURCE_MAX_CHARS, f"{where}: 'Source record'"),
+                what=bounded(what, limits.WHAT_MAX_CHARS, f"{where}: 'What happened'"),
+                who=bounded(who, limits.WHO_MAX_CHARS, f"{where}: 'Who was involved'"),
+                source=bounded(source, limits.SOURCE_MAX_CHARS, f"{where}: 'Source record'"),
             )
         )
     return entries
@@ -240,16 +195,16 @@ def _structured(
     answers = _answers(answer_rows)
     try:
         return StructuredReturn(
-            involvement=_involvement(answers["involvement"]),
-            period_from=_day(answers["period_from"], "The period of involvement"),
-            period_to=_day(answers["period_to"], "The period of involvement"),
+            involvement=read_involvement(answers["involvement"]),
+            period_from=read_day(answers["period_from"], "The period of involvement"),
+            period_to=read_day(answers["period_to"], "The period of involvement"),
             contacts=tuple(_contacts(contact_rows)),
             chronology=tuple(_entries(chronology_rows)),
             analysis=answers["analysis"],
             learning=answers["learning"],
             safeguarding_actions=answers["safeguarding_actions"],
-            records_secured=_yes_no(answers["records_secured"], "Records secured"),
-            partial=bool(_yes_no(answers["more_to_follow"], "More to follow")),
+            records_secured=read_yes_no(answers["records_secured"], "Records secured"),
+            partial=bool(read_yes_no(answers["more_to_follow"], "More to follow")),
         )
     except ValidationError as error:
         reason = str(error.errors()[0]["msg"]).removeprefix("Value error, ")
