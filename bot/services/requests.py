@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import date
+from functools import partial
 
 from bot.domain.authorisation import Operation
 from bot.domain.cases import Case
@@ -26,6 +27,7 @@ from bot.services.change import announce, change_case
 from bot.services.context import ServiceContext
 from bot.services.delivery import Medium, deliver_to_person, followed_by
 from bot.services.reminders import plan_case_reminders
+from bot.services.reply_templates import HOW_TO_RETURN_IT, template_for
 from bot.services.wording import plural
 
 
@@ -33,8 +35,7 @@ def how_to_answer(style: ChatStyle) -> dict[Medium, str]:
     return {
         Medium.CHAT: f"Press {style.bold('Submit return')}, or {style.reply_here} (files"
         f" welcome); press {style.bold('No involvement')} if your agency had none.",
-        Medium.EMAIL: "Reply to this email with your return, attaching any documents;"
-        ' if your agency had no involvement, reply "Nil return".',
+        Medium.EMAIL: HOW_TO_RETURN_IT,
     }
 
 
@@ -99,6 +100,7 @@ async def deliver_requests(ctx: ServiceContext, case: Case) -> int:
                 Button("No involvement", "no_involvement", value),
             ),
             about=RequestThread(case.ref, request.agency),
+            attachments=partial(template_for, ctx, case, request.agency, due),
         )
         delivered += 1
     await announce(
