@@ -1,0 +1,33 @@
+"""The Word documents of the meeting papers, the Panel submission and the reply template.
+
+Pure: views in, .docx bytes out (no I/O, no clock, no database); the same views give the
+same bytes. The child's details appear inside the documents' bodies and nowhere else.
+"""
+
+from bot.documents.combined_summary import combined_summary
+from bot.documents.reply_reading import read_reply_template
+from bot.documents.reply_template import TemplateUnreadable, reply_template
+from bot.documents.views import (
+    AgencyName,
+    AgencyReturn,
+    CaseFacts,
+    DecisionView,
+    Person,
+    ReturnStatus,
+)
+from bot.documents.word import file_name, sha256_hex
+
+__all__ = [
+    "AgencyName",
+    "AgencyReturn",
+    "CaseFacts",
+    "DecisionView",
+    "Person",
+    "ReturnStatus",
+    "TemplateUnreadable",
+    "combined_summary",
+    "file_name",
+    "read_reply_template",
+    "reply_template",
+    "sha256_hex",
+]
