@@ -120,7 +120,9 @@ class ServiceContext:
         returned = [r for r in case.requests.values() if not r.is_open]
         lines = []
         if case.requests:  # none before they are sent, and none on a referral
-            lines.append(f"Returns: {len(returned)} of {len(case.requests)} received")
+            partial = sum(r.is_partial for r in returned)
+            more = f" ({partial} partial)" if partial else ""
+            lines.append(f"Returns: {len(returned)} of {len(case.requests)} received{more}")
         outstanding = [r.agency for r in case.open_requests()]
         if outstanding:
             lines.append("Outstanding: " + ", ".join(self._agency_name(a) for a in outstanding))
