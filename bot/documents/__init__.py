@@ -5,6 +5,8 @@ same bytes. The child's details appear inside the documents' bodies and nowhere 
 """
 
 from bot.documents.combined_summary import combined_summary
+from bot.documents.covering_letter import covering_letter
+from bot.documents.panel_submission import panel_submission
 from bot.documents.reply_reading import read_reply_template
 from bot.documents.reply_template import TemplateUnreadable, reply_template
 from bot.documents.views import (
@@ -26,7 +28,9 @@ __all__ = [
     "ReturnStatus",
     "TemplateUnreadable",
     "combined_summary",
+    "covering_letter",
     "file_name",
+    "panel_submission",
     "read_reply_template",
     "reply_template",
     "sha256_hex",

@@ -166,13 +166,13 @@ def file_name(ref: str, kind: str, version: int | None = None, agency: str | Non
     `LLR-RR-2026-001_reply-template_police.docx`. Every part is checked against what a case
     reference, a document kind, a version number and an agency code look like, so a child's
     name (or any other free text) can never reach a file name."""
-    if not _CASE_REF.match(ref):
+    if not _CASE_REF.fullmatch(ref):
         raise InvalidInput("A document's file name holds a case reference such as LLR-RR-2026-001.")
-    if kind not in KINDS or not _KIND.match(kind):
+    if kind not in KINDS or not _KIND.fullmatch(kind):
         raise InvalidInput(f"Unknown document kind; one of {', '.join(sorted(KINDS))}.")
     parts = [ref, kind]
     if agency is not None:
-        if not _AGENCY_CODE.match(agency):
+        if not _AGENCY_CODE.fullmatch(agency):
             raise InvalidInput("A document's file name holds an agency code such as 'police'.")
         parts.append(agency)
     if version is not None:
