@@ -105,8 +105,9 @@ async def test_ratify_submit_and_close_in_the_case_chat(teams_bot: Teams) -> Non
     submitted = the_one(await teams_bot.mentions(CHAIR, chat, "submit"), starting="Submitted")
     closed = the_one(await teams_bot.mentions(CHAIR, chat, "close"), starting=f"{ref} closed")
     assert words(ratified) == f"{ref}: decision ratified. Next: @Rapid Review submit {ref}"
-    assert words(submitted) == (
-        f"Submitted. For the Panel: {ref}_panel-submission.docx and {ref}_covering-letter.docx."
+    assert words(submitted) == (  # Teams' Markdown: the underscores escaped
+        rf"Submitted. For the Panel: {ref}\_panel-submission.docx and"
+        rf" {ref}\_covering-letter.docx."
     )
     assert words(closed) == f"{ref} closed."
 
