@@ -168,3 +168,14 @@ async def test_every_command_is_answered_in_teams_with_the_same_rules(teams_bot:
     assert words(opened).startswith("Case opened ")
     (refused,) = await teams_bot.says(LA_SPOC, f"chase {ref} la")
     assert words(refused).startswith("Sorry: Only a ")
+
+
+async def test_papers_in_the_case_chat_are_emailed_to_the_asker(teams_bot: Teams) -> None:
+    ref, chat = await open_case(teams_bot)
+
+    (answer,) = await teams_bot.mentions(CHAIR, chat, "papers")
+
+    draft = f"{ref}_combined-summary_v1_draft.docx"
+    assert words(answer) == (  # a bot's file cannot go in a Teams group chat
+        f"Emailed {draft} to you: this chat cannot hold files.".replace("_", "\\_")
+    )
