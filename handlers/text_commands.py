@@ -12,7 +12,7 @@ from bot.domain.notification import Notification
 from bot.domain.slots import RankedSlot
 from bot.services.facade import Services
 from bot.services.meetings import SlotOffer
-from bot.services.papers import show_papers
+from bot.services.papers_asked import show_papers
 from bot.services.wording import plural
 from handlers.commands import SUBCOMMANDS, Command, help_text, parse
 from handlers.render import chosen_observers, render_quorum, render_slots, render_status

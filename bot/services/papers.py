@@ -14,13 +14,13 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 
 from bot.documents.combined_summary import combined_summary
+from bot.documents.views import AgencyReturn, CaseFacts
 from bot.documents.word import file_name, sha256_hex
 from bot.domain.authorisation import SYSTEM, Operation
 from bot.domain.cases import Case
-from bot.domain.errors import InvalidInput
 from bot.domain.outbox import DueAction
 from bot.domain.papers import (
     PAPERS_GO_OUT_AT,
@@ -100,23 +100,40 @@ def _send(case: Case, version: int, at: datetime) -> DueAction:
     )
 
 
-def build_pack(
-    ctx: ServiceContext, case: Case, *, version: int | None, made: datetime, draft: bool = False
-) -> Pack:
-    """The Combined Summary as the stored record holds it on `made`'s day (a rerun on a later
-    day builds the same bytes, so what went out is recognised and not sent again). Version
-    None: the next version's number, or the last one's if nothing has changed since."""
+@dataclass(frozen=True, slots=True)
+class PackInputs:
+    """What a pack is built from, as the stored record holds it on one day."""
+
+    facts: CaseFacts
+    returns: tuple[AgencyReturn, ...]
+    parts: tuple[PackPart, ...]
+    fingerprint: str
+    on: date
+
+    def unchanged_since(self, last: PapersSent | None) -> bool:
+        return last is not None and last.fingerprint == self.fingerprint
+
+
+def pack_inputs(ctx: ServiceContext, case: Case, made: datetime) -> PackInputs:
+    """As of `made`'s day: a rerun on a later day builds the same bytes, so what went out
+    is recognised and not sent again."""
     on = made.astimezone(ctx.zone).date()
     facts = case_facts(ctx, case)
     returns = agency_returns(ctx, case, as_of=on)
     parts = pack_parts(returns)
-    if version is None:
-        last = case.papers[-1] if case.papers else None
-        unchanged = last is not None and last.fingerprint == fingerprint(facts, parts)
-        version = last.version if last and unchanged else next_version(case.papers)
-        draft = not unchanged
+    return PackInputs(facts, returns, parts, fingerprint(facts, parts), on)
+
+
+def build_pack(
+    ctx: ServiceContext, case: Case, inputs: PackInputs, *, version: int, draft: bool = False
+) -> Pack:
+    """The Combined Summary, version `version` (named a draft of it when `draft`)."""
     content = combined_summary(
-        facts, returns, version=version, made_on=on, decision=decision_view(ctx, case)
+        inputs.facts,
+        inputs.returns,
+        version=version,
+        made_on=inputs.on,
+        decision=decision_view(ctx, case),
     )
     name = file_name(case.ref, "combined-summary", version=version)
     if draft:  # not sent as such: a draft of the next version, named so
@@ -124,8 +141,8 @@ def build_pack(
     return Pack(
         document=Attachment(name, content, WORD_CONTENT_TYPE),
         sha256=sha256_hex(content),
-        fingerprint=fingerprint(facts, parts),
-        parts=tuple(p.encoded() for p in parts),
+        fingerprint=inputs.fingerprint,
+        parts=tuple(p.encoded() for p in inputs.parts),
     )
 
 
@@ -138,10 +155,11 @@ async def send_papers(
         return PapersOutcome(False, "the meeting has been held, or the case has no papers")
     if version != next_version(case.papers):
         return PapersOutcome(False, f"version {version} has already gone out")
-    pack = build_pack(ctx, case, version=version, made=planned_for)
+    inputs = pack_inputs(ctx, case, planned_for)
     last = case.papers[-1] if case.papers else None
-    if last is not None and last.fingerprint == pack.fingerprint:
+    if last is not None and inputs.unchanged_since(last):
         return PapersOutcome(False, f"unchanged since version {last.version}")
+    pack = build_pack(ctx, case, inputs, version=version)
     text = _message(ctx, case, version, pack, last)
     posted = await ctx.chat.post_file(channel=case.channel, document=pack.document, text=text)
     attachment = await _attach(ctx, case, pack, last)
@@ -170,7 +188,10 @@ async def send_papers(
         )
         case = change.case
     await show_case(ctx, case)
-    return PapersOutcome(True, f"version {version}: channel, meeting, {len(emailed)} emailed")
+    surfaces = ["the case channel"] if posted is not None else []
+    surfaces += ["the meeting"] if attachment else []
+    surfaces += [f"{len(emailed)} by email"] if emailed else []
+    return PapersOutcome(True, f"version {version} sent to " + ", ".join(surfaces or ["nobody"]))
 
 
 def _message(
@@ -221,41 +242,3 @@ async def _email(
     for person in people:
         await ctx.mail.send(to=[person], subject=subject, body=body, attachments=[pack.document])
     return people
-
-
-@dataclass(frozen=True, slots=True)
-class PapersShown:
-    name: str
-    where: str  # "channel" or "email"
-
-
-async def show_papers(ctx: ServiceContext, *, case_ref: str, actor: str) -> PapersShown:
-    """The pack as it is now, for the office: in the case channel, or by email to the asker
-    where the chat cannot hold a file. A draft until version 1 has gone out."""
-    case = await read_case(ctx, case_ref, actor=actor, operation=Operation.SEE_PAPERS)
-    if not has_papers(case):
-        raise InvalidInput(f"{case.ref} is a referral: it has no meeting papers.")
-    pack = build_pack(ctx, case, version=None, made=ctx.now())
-    document, name = pack.document, pack.document.name
-    last = case.papers[-1] if case.papers else None
-    if last is not None and last.fingerprint == pack.fingerprint:
-        label = f"version {last.version} (as sent)"
-    else:
-        label = f"a draft of version {next_version(case.papers)}"
-    text = f"The meeting papers for {case.ref}, {label}, as asked for by {ctx.name(actor)}."
-    posted = await ctx.chat.post_file(channel=case.channel, document=document, text=text)
-    where = "channel"
-    if posted is None:
-        subject = ctx.safe(case, f"Rapid Review meeting papers: {case.ref}", "email subject")
-        await ctx.mail.send(to=[actor], subject=subject, body=text, attachments=[document])
-        where = "email"
-    async with ctx.uow() as uow:
-        await ctx.audit(
-            uow,
-            actor=actor,
-            action="papers_shown",
-            case_ref=case.ref,
-            detail={"name": name, "sha256": pack.sha256, "where": where},
-        )
-        await uow.commit()
-    return PapersShown(name, where)
