@@ -12,73 +12,31 @@ from types import MappingProxyType
 import pytest
 
 from bot.adapters.memory.calendar import InMemoryCalendar
-from bot.domain.outbox import DueAction, Outcome
+from bot.domain.outbox import Outcome
 from bot.ports import Attachment
 from bot.services.facade import Services
 from schedules.performers import Performer
 from schedules.runner import LEASE, run_due
-from tests.support.world import CHAIR, LA_SPOC, World, local
+from tests.support.sending_papers import (
+    MEETING,
+    SECOND,
+    SPOC,
+    SUMMARY,
+    CalendarDownOnce,
+    WorkerKilled,
+    book_meeting,
+    papers_sender,
+    plan_papers,
+)
+from tests.support.world import World, local
 
 MONDAY = date(2027, 1, 4)
-CHANNEL = "#LLR-RR-2026-001"
-SUMMARY = Attachment("LLR-RR-2026-001-combined-summary-v1.docx", b"PK\x03\x04 version one")
-SECOND = Attachment(SUMMARY.name, b"PK\x03\x04 version two")  # same name, other bytes
 
 
-class WorkerKilled(BaseException):
-    """The process dies: nothing after this point runs."""
-
-
-class CalendarDownOnce(InMemoryCalendar):
-    """The worker dies at its first attach (after the file was posted in the channel)."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.dying = True
-
-    async def attach_document(self, *, event_id: str, document: Attachment) -> str:
-        if self.dying:
-            self.dying = False
-            raise WorkerKilled
-        return await super().attach_document(event_id=event_id, document=document)
-
-
-def papers_sender(*documents: Attachment) -> dict[str, Performer]:
-    """A due action that sends `documents` to every surface, as the papers day does."""
-
-    async def send(
-        services: Services, action: DueAction, _late: date | None
-    ) -> tuple[Outcome, str]:
-        ctx = services.ctx
-        for document in documents:
-            await ctx.chat.post_file(channel=CHANNEL, document=document, text="The papers.")
-            await ctx.calendar.attach_document(event_id="meeting-1", document=document)
-            await ctx.mail.send(
-                to=[LA_SPOC], subject="Papers", body="Attached.", attachments=[document]
-            )
-        return Outcome.DONE, "sent"
-
-    return {"papers": Performer(run=send, to_people=False)}
-
-
-async def plan_papers(world: World) -> DueAction:
-    action = DueAction(key="papers-test", kind="papers", due_at=local(MONDAY, "09:00"))
-    async with world.ctx.uow() as uow:
-        await uow.outbox.plan(action)
-        await uow.commit()
-    return action
-
-
-async def book_meeting(calendar: InMemoryCalendar, world: World) -> None:
-    await calendar.create_event(
-        subject="Rapid review meeting",
-        body="",
-        start=local(MONDAY, "14:00"),
-        end=local(MONDAY, "15:00"),
-        required=[CHAIR, LA_SPOC],
-        optional=[],
-        transaction_id="meeting-1",
-    )
+async def prepare(world: World, calendar: InMemoryCalendar) -> None:
+    await book_meeting(calendar, local(MONDAY, "14:00"), local(MONDAY, "15:00"))
+    await plan_papers(world.ctx.uow(), local(MONDAY, "09:00"))
+    world.at(MONDAY, "09:00")
 
 
 def posted(world: World) -> list[bytes]:
@@ -86,55 +44,50 @@ def posted(world: World) -> list[bytes]:
 
 
 def emailed(world: World) -> list[bytes]:
-    return [
-        f.content
-        for i in world.transcript.to(LA_SPOC, "email")
-        if i.subject == "Papers"
-        for f in i.files
-    ]
+    return [f.content for i in world.transcript.to(SPOC, "email") for f in i.files]
 
 
 async def run_papers(world: World, performers: dict[str, Performer], worker: str) -> None:
     await run_due(world.services, worker=worker, performers=MappingProxyType(performers))
 
 
+def delivered_kinds(world: World) -> list[str]:
+    action_id = world.store.actions["papers-test"].id
+    assert action_id is not None
+    return sorted(key.split(":")[0] for key in world.store.deliveries.get(action_id, {}))
+
+
 async def test_a_rerun_after_a_crash_posts_no_second_file_and_attaches_once(world: World) -> None:
     calendar = CalendarDownOnce()
-    await book_meeting(calendar, world)
     world.ctx = replace(world.ctx, calendar=calendar)
     world.services = Services(world.ctx)
-    await plan_papers(world)
-    world.at(MONDAY, "09:00")
+    await prepare(world, calendar)
     performers = papers_sender(SUMMARY)
 
     with pytest.raises(WorkerKilled):
         await run_papers(world, performers, "A")
     assert posted(world) == [SUMMARY.content]  # out, and recorded at once
+    assert delivered_kinds(world) == ["file"]
 
     world.clock.set(local(MONDAY, "09:00") + LEASE)
     await run_papers(world, performers, "B")
 
     assert posted(world) == [SUMMARY.content]  # not a second time
-    assert [d.content for d in calendar.events["meeting-1"].documents.values()] == [SUMMARY.content]
+    assert [d.content for d in calendar.events[MEETING].documents.values()] == [SUMMARY.content]
     assert emailed(world) == [SUMMARY.content]
     assert world.store.actions["papers-test"].outcome is Outcome.DONE
 
 
 async def test_a_new_version_of_the_same_file_is_a_new_delivery(world: World) -> None:
-    await book_meeting(world.calendar, world)
-    await plan_papers(world)
-    world.at(MONDAY, "09:00")
+    await prepare(world, world.calendar)
 
     await run_papers(world, papers_sender(SUMMARY, SECOND), "A")
 
     assert posted(world) == [SUMMARY.content, SECOND.content]
-    documents = world.calendar.events["meeting-1"].documents.values()
+    documents = world.calendar.events[MEETING].documents.values()
     assert [d.content for d in documents] == [SUMMARY.content, SECOND.content]
     assert emailed(world) == [SUMMARY.content, SECOND.content]
-    action_id = world.store.actions["papers-test"].id
-    assert action_id is not None
-    kinds = sorted(key.split(":")[0] for key in world.store.deliveries[action_id])
-    assert kinds == ["attach", "attach", "file", "file", "mail", "mail"]
+    assert delivered_kinds(world) == ["attach", "attach", "file", "file", "mail", "mail"]
 
 
 class ChatWithoutFiles:
@@ -152,17 +105,13 @@ class ChatWithoutFiles:
 
 
 async def test_a_file_the_chat_cannot_hold_is_not_recorded_as_sent(world: World) -> None:
-    await book_meeting(world.calendar, world)
-    await plan_papers(world)
     chat = ChatWithoutFiles(world.chat)
     world.ctx = replace(world.ctx, chat=chat)  # type: ignore[arg-type]
     world.services = Services(world.ctx)
-    world.at(MONDAY, "09:00")
+    await prepare(world, world.calendar)
 
     await run_papers(world, papers_sender(SUMMARY), "A")
 
     assert chat.asked == 1
-    action_id = world.store.actions["papers-test"].id
-    assert action_id is not None
-    assert not any(k.startswith("file:") for k in world.store.deliveries[action_id])
+    assert delivered_kinds(world) == ["attach", "mail"]
     assert emailed(world) == [SUMMARY.content]  # the email still went

@@ -113,7 +113,7 @@ class ConsoleChat:
     async def post_file(self, *, channel: str, document: Attachment, text: str) -> str | None:
         where = f"{document.name}, {len(document.content)} bytes"
         if self._files_dir is not None:
-            where = str(_write(self._files_dir / channel.lstrip("#"), document))
+            where = str(_write(self._files_dir / Path(channel.lstrip("#")).name, document))
         self.transcript.add(
             Delivered("file", channel, text, document.name, (document,)),
             f"  {channel}  rrbot:\n{_indent(text)}\n      [file: {where}]",

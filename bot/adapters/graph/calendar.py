@@ -2,13 +2,7 @@
 
 Meetings are Teams meetings organised by the mailbox, their times sent in UTC; invitees'
 answers are read back from the event's attendees.
-
-The meeting's papers are file attachments of the organiser's event. Attendees do not see an
-attachment added to an existing event until the organiser updates the event: Graph's "Add
-attachment" page says the organiser "can subsequently update the event to send the attachment
-and update the event for each attendee", and microsoftgraph/microsoft-graph-docs-contrib
-#8055 and #4501 report attachments seen by the organiser only. So `attach_document` sends an
-update (the event's body, as it is) after attaching; a removal rides on the next update.
+The meeting's papers are the event's file attachments (event_documents.py).
 """
 
 from __future__ import annotations
@@ -25,7 +19,6 @@ from msgraph.generated.models.attendee_type import AttendeeType
 from msgraph.generated.models.body_type import BodyType
 from msgraph.generated.models.email_address import EmailAddress
 from msgraph.generated.models.event import Event
-from msgraph.generated.models.file_attachment import FileAttachment
 from msgraph.generated.models.item_body import ItemBody
 from msgraph.generated.models.online_meeting_provider_type import OnlineMeetingProviderType
 from msgraph.generated.models.response_type import ResponseType
@@ -37,7 +30,7 @@ from msgraph.generated.users.item.events.item.event_item_request_builder import 
 )
 
 from bot.adapters.graph.client import GraphConnection, call
-from bot.adapters.graph.errors import ItemGone
+from bot.adapters.graph.event_documents import attach_document, remove_document
 from bot.adapters.graph.freebusy import free_busy
 from bot.adapters.graph.times import graph_time, utc
 from bot.domain.errors import InvalidInput
@@ -48,7 +41,6 @@ if TYPE_CHECKING:
 from bot.domain.meeting import Response
 from bot.domain.slots import Busy
 
-EVENT_ATTACHMENT_LIMIT = 3 * 1024 * 1024  # Graph takes a file attachment "under 3 MB" in one call
 READ = "Calendars.ReadBasic"
 WRITE = "Calendars.ReadWrite"
 # none and notResponded (and no status at all) are Response.NONE
@@ -155,46 +147,12 @@ class GraphCalendar:
         )
 
     async def attach_document(self, *, event_id: str, document: Attachment) -> str:
-        """Attach the file, then update the event so that attendees get it (see above)."""
-        if len(document.content) >= EVENT_ATTACHMENT_LIMIT:
-            raise InvalidInput(
-                f"{document.name} is {len(document.content):,} bytes: Microsoft Graph attaches"
-                " a file under 3 MB to a meeting in one call; send it by email instead."
-            )
-        attachment = FileAttachment(
-            name=document.name,
-            content_type=document.content_type,
-            content_bytes=document.content,
-        )
-        request = self._mailbox.events.by_event_id(event_id).attachments.post(attachment)
-        made = await call(
-            self.connection,
-            request,
-            what="attaching a document to the meeting",
-            permission=WRITE,
-            item=f"the calendar event {event_id}",
-        )
-        if made is None or not made.id:
-            raise InvalidInput("Microsoft Graph attached the document but did not say its id.")
-        event = await self._get(event_id, "body")
-        await self._patch(event_id, Event(body=event.body), "sending the meeting's documents")
-        return made.id
+        """On the event, then sent to its attendees (event_documents.py)."""
+        return await attach_document(self.connection, event_id, document)
 
     async def remove_document(self, *, event_id: str, attachment_id: str) -> None:
-        """Delete the attachment from the organiser's event; gone already (404) is fine.
-        Attendees' copies lose it with the event's next update (the next attach)."""
-        attachments = self._mailbox.events.by_event_id(event_id).attachments
-        request = attachments.by_attachment_id(attachment_id).delete()
-        try:
-            await call(
-                self.connection,
-                request,
-                what="removing a document from the meeting",
-                permission=WRITE,
-                item=f"the attachment {attachment_id}",
-            )
-        except ItemGone:
-            return
+        """Off the organiser's event; attendees' copies lose it with the next update."""
+        await remove_document(self.connection, event_id, attachment_id)
 
     async def _get(self, event_id: str, *fields: str) -> Event:
         query = EventItemRequestBuilder.EventItemRequestBuilderGetQueryParameters(
