@@ -86,6 +86,7 @@ class ReturnRecorded:
     late_by: int  # working days after the deadline; 0 when on time
     version: int = 0  # the structured return's version it recorded; 0 for a free-text return
     partial: bool = False  # that version said more is to follow
+    first: bool = True  # it recorded the agency's return (not a later version of it)
 
 
 @dataclass(frozen=True, slots=True)
@@ -186,8 +187,8 @@ class InformationRequest:
         ones (a partial return completed, say). The request's kind then follows the latest
         version, and so does its summary unless that is free text sent before any version.
         Whether the papers have gone out is the caller's question, as for additions."""
-        summary = summary_of(content, files)
-        if self.is_open:
+        summary, first = summary_of(content, files), self.is_open
+        if first:
             event = self.record_return(content.kind, on, late_by, summary)
         else:
             if self.versions:  # the summary is the last version's text: the new one replaces it
@@ -197,7 +198,13 @@ class InformationRequest:
         number = len(self.versions) + 1
         self.versions.append(ReturnVersion(number, on, by, content))
         return ReturnRecorded(
-            event.agency, event.kind, on, event.late_by, version=number, partial=content.partial
+            event.agency,
+            event.kind,
+            on,
+            event.late_by,
+            version=number,
+            partial=content.partial,
+            first=first,
         )
 
     def add_to_return(self, text: str, on: date, by: str) -> Addition:

@@ -88,6 +88,13 @@ async def _open_case(
         raise InvalidInput(
             f"Unknown agency {', '.join(repr(u) for u in unknown)}. Known agencies: {valid}."
         )
+    referrer = notification.referred_by
+    if referrer is not None and ctx.directory.agency(referrer) is None:
+        valid = ", ".join(a.code for a in ctx.directory.agencies)
+        raise InvalidInput(
+            f"Unknown referring agency {referrer!r}: the referrer is told the outcome, so it"
+            f" must be one of the partnership's agencies: {valid}."
+        )
     code = ctx.playbook.code
     async with ctx.uow() as uow:
         existing = await uow.cases.by_external_ref(code, notification.external_ref)
@@ -108,6 +115,7 @@ async def _open_case(
             agencies=notification.agencies,
             members=case_members(ctx, notification.agencies),
             external_ref=notification.external_ref,
+            referred_by=referrer,
         )
         ctx.guard(case).check(case.ref.lower(), "channel name")
         # Accepted: from here its names are redacted from every log line, before the INSERT

@@ -151,7 +151,7 @@ async def record_return(
             key_prefix=chase_key(case.ref, agency), reason="return received", at=ctx.now()
         )
         change.record(
-            "return_recorded" if event.version <= 1 else "return_version_recorded",
+            "return_recorded" if event.first else "return_version_recorded",
             agency=agency,
             kind=event.kind.value,
             late_by=event.late_by,
@@ -188,7 +188,7 @@ def _refuse_future_events(structured: StructuredReturn, today: date) -> None:
 def _told(ctx: ServiceContext, case: Case, event: ReturnRecorded) -> str:
     more = " (more to follow)" if event.partial else ""
     name = ctx.agency_name(event.agency)
-    if event.version > 1:
+    if not event.first:
         return f"{name} sent version {event.version} of its return: a {event.kind.label}{more}."
     lateness = f", {plural(event.late_by, 'working day')} late" if event.late_by else ""
     outstanding = len(case.open_requests())

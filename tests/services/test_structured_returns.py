@@ -178,3 +178,29 @@ async def test_only_that_agencys_spoc_or_the_office_may_send_its_template(world:
             case_ref=ref, agency="police", structured=police_return(), actor=LA_SPOC
         )
     assert world.store.cases[ref].requests["police"].is_open
+
+
+async def test_the_template_after_a_typed_return_is_kept_as_its_first_version(
+    world: World,
+) -> None:
+    ref = await world.open_with_requests()
+    world.at(date(2027, 1, 5), "11:00")
+    await world.services.reply_to_request(
+        case_ref=ref, agency="la", text="Known to early help; template to follow.", actor=LA_SPOC
+    )
+
+    reply = await world.services.reply_with_structured_return(
+        case_ref=ref, agency="la", structured=police_return(), actor=LA_SPOC
+    )
+
+    assert reply.recorded is not None
+    assert (reply.recorded.version, reply.recorded.first) == (1, False)
+    request = world.store.cases[ref].requests["la"]
+    assert request.summary == "Known to early help; template to follow."  # typed words kept
+    assert [a["action"] for a in world.store.audit if "return" in a["action"]] == [
+        "return_recorded",
+        "return_version_recorded",
+    ]
+    assert channel(world)[-1] == (
+        "Children's Social Care sent version 1 of its return: a full information return."
+    )

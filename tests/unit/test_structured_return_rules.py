@@ -73,7 +73,7 @@ def test_a_partial_return_completed_later_is_version_2_and_the_first_is_kept() -
 
     event = r.record_structured(police_return(entries=3), date(2027, 1, 7), 1, SPOC)
 
-    assert (event.version, event.late_by, event.partial) == (2, 0, False)  # on time, as v1 was
+    assert (event.version, event.late_by, event.partial, event.first) == (2, 0, False, False)
     assert [(v.number, v.on, v.content.partial) for v in r.versions] == [
         (1, date(2027, 1, 5), True),
         (2, date(2027, 1, 7), False),
@@ -97,7 +97,7 @@ def test_a_free_text_return_keeps_its_words_when_the_template_follows() -> None:
 
     event = r.record_structured(police_return(), DUE, 0, SPOC)
 
-    assert event.version == 1
+    assert (event.version, event.first) == (1, False)
     assert r.summary == "Two call-outs; details to follow."
     assert r.latest is not None and r.latest.content == police_return()
 
