@@ -18,7 +18,7 @@ from bot.services.facade import Services
 from bot.services.inbound import email_receipt
 from bot.services.meetings import meeting_invitees
 from bot.services.replies import receipt
-from bot.services.submission import panel_document
+from bot.services.submission import panel_documents
 from handlers.text_commands import TextCommands
 
 Step = Callable[[], Awaitable[None]]
@@ -259,12 +259,14 @@ class Story:
 
     async def _submit(self) -> None:
         await self.command(self.officer, f"submit {self.ref}")
-        document = panel_document(
+        documents = panel_documents(
             self.ctx, (await self.s.status(case_ref=self.ref, actor=self.officer)).case
         )
         self.say(
-            "      The Panel submission (Markdown), as sent:\n"
-            + "\n".join(f"      | {line}" for line in document.splitlines())
+            "      The Panel submission (Word), as sent:\n"
+            + "\n".join(
+                f"      | {a.name}, {len(a.content):,} bytes" for a in documents.attachments
+            )
         )
         await self.command(self.officer, f"close {self.ref}")
         self.finished = True

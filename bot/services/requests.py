@@ -26,6 +26,7 @@ from bot.ports import Button, ChatStyle, RequestThread
 from bot.services.change import announce, change_case
 from bot.services.context import ServiceContext
 from bot.services.delivery import Medium, deliver_to_person, followed_by
+from bot.services.papers import plan_papers_update
 from bot.services.reminders import plan_case_reminders
 from bot.services.reply_templates import HOW_TO_RETURN_IT, template_for
 from bot.services.wording import plural
@@ -158,6 +159,7 @@ async def record_return(
             late_by=event.late_by,
             **_counts(structured, event),
         )
+        await plan_papers_update(ctx, change.uow, case)  # after the papers: the next version
     await announce(ctx, case, _told(ctx, case, event))
     return event
 
@@ -217,6 +219,7 @@ async def add_to_return(
             raise ReturnClosed(closed_to_additions(ctx, case, agency))
         addition = request.add_to_return(text, today, actor)
         change.record("return_added_to", agency=agency, addition=len(request.additions))
+        await plan_papers_update(ctx, change.uow, case)
     await announce(
         ctx,
         case,
