@@ -297,8 +297,11 @@ class OutboxRepository(Protocol):
         """Insert unless the key exists (idempotent); True when it was new."""
         ...
 
-    async def cancel(self, *, key_prefix: str, reason: str, at: datetime) -> int:
-        """Mark every pending action whose key starts with `key_prefix` as dropped."""
+    async def cancel(
+        self, *, key_prefix: str, reason: str, at: datetime, keep: Sequence[str] = ()
+    ) -> int:
+        """Mark every pending action whose key starts with `key_prefix` as dropped, but those
+        whose key is in `keep`."""
         ...
 
     async def replan(self, action: DueAction) -> bool:

@@ -20,6 +20,10 @@ from bot.services.submission import panel_documents
 from bot.services.wording import plural
 
 
+def panel_email_key(ref: str) -> str:
+    return f"{ref}:panel_email"
+
+
 def parse_decision(fields: dict[str, Any]) -> DecisionRecord:
     """Validate a decision form; every missing or empty reason is named."""
     try:
@@ -97,7 +101,7 @@ async def submit_to_panel(ctx: ServiceContext, *, case_ref: str, actor: str) -> 
         if ctx.panel_email:  # in the same transaction: the email is never lost, only late
             await change.uow.outbox.plan(
                 DueAction(
-                    key=f"{case.ref}:panel_email",
+                    key=panel_email_key(case.ref),
                     kind="email_panel",
                     due_at=ctx.now(),
                     case_ref=case.ref,

@@ -113,3 +113,26 @@ async def test_a_referrer_that_is_also_involved_is_told_once() -> None:
     assert "Thank you for making the referral." in letters[0].text
     case = world.store.cases[ref]
     assert "Outcome told to 5 agencies on Fri 08 Jan" in world.ctx.card(case).lines
+
+
+async def test_closing_at_once_after_submitting_still_tells_the_panel_and_the_agencies() -> None:
+    """Closing drops what no longer matters (chases, reminders), not what the submission set
+    going: the Panel's documents and the outcome letters still go."""
+    world = World()
+    world.ctx = replace(world.ctx, panel_email=PANEL)
+    world.services = Services(world.ctx)
+    ref = await held(world)
+    await world.services.record_decision(
+        case_ref=ref, record=parse_decision(decision_fields()), actor=CHAIR
+    )
+    world.at(date(2027, 1, 8), "10:00")
+    await world.services.ratify(case_ref=ref, actor=CHAIR)
+    await world.services.submit_to_panel(case_ref=ref, actor=OFFICER)
+    await world.services.close_case(case_ref=ref, actor=OFFICER)  # before the outbox runs
+    world.at(date(2027, 1, 8), "10:01")
+    await run_due(world.services, worker="test")
+
+    assert len(world.transcript.to(PANEL, "email")) == 1
+    (letter,) = [i for i in world.transcript.to(LA_SPOC) if "the outcome" in i.text]
+    assert "Commission a Local Child Safeguarding Practice Review" in letter.text
+    assert world.store.cases[ref].outcome_told_on == date(2027, 1, 8)

@@ -88,7 +88,11 @@ async def test_the_papers_go_once_to_the_channel_the_meeting_and_those_outside_c
     (event,) = world.calendar.events.values()
     assert [d.name for d in event.documents.values()] == [document.name]
     case = world.store.cases[ref]
-    emailed = [i for i in world.transcript.items if i.kind == "email" and i.files]
+    emailed = [
+        i
+        for i in world.transcript.items
+        if i.kind == "email" and i.files and "_combined-summary_" in i.files[0].name
+    ]  # the GP's request email carries its reply template: not the papers
     # The GP's people are outside the chat (its contact is email): only they are emailed.
     outside = {e for e in case.meeting.invitations if "@gp." in e}  # type: ignore[union-attr]
     assert outside and {i.to for i in emailed} == outside
@@ -198,7 +202,11 @@ async def test_with_no_meeting_booked_the_members_outside_chat_are_emailed(world
 
     (posted,) = files(world, ref)
     assert "the Rapid Review meeting (not booked yet)" in posted.text
-    emailed = {i.to for i in world.transcript.items if i.kind == "email" and i.files}
+    emailed = {
+        i.to
+        for i in world.transcript.items
+        if i.kind == "email" and any("_combined-summary_" in f.name for f in i.files)
+    }
     assert emailed == {GP_SPOC}
     assert LA_SPOC not in emailed
 
