@@ -19,7 +19,8 @@ from bot.documents.views import (
 )
 from bot.domain.cases import Case
 from bot.domain.papers import PackPart
-from bot.domain.requests import InformationRequest
+from bot.domain.requests import CUT_NOTE, InformationRequest, ReturnVersion
+from bot.domain.returns import plain_text
 from bot.domain.stages import Track
 from bot.services.context import ServiceContext
 
@@ -76,9 +77,24 @@ def _agency_return(ctx: ServiceContext, request: InformationRequest, as_of: date
         overdue_by=overdue,
         structured=latest.content if latest and shown else None,
         version=latest.number if latest and shown else None,
-        summary=request.summary if shown else "",
+        summary=_own_words(request, latest) if shown else "",
         additions=tuple(request.additions),
     )
+
+
+def _own_words(request: InformationRequest, latest: ReturnVersion | None) -> str:
+    """The return's summary, unless it is the latest template's own answers in plain text
+    (the papers show those as answers already): then only what came with them (the names
+    of files sent)."""
+    if latest is None:
+        return request.summary
+    answers = plain_text(latest.content)
+    if request.summary.startswith(answers):
+        return request.summary[len(answers) :].strip()
+    cut = request.summary.removesuffix(CUT_NOTE)
+    if cut != request.summary and answers.startswith(cut):
+        return ""
+    return request.summary
 
 
 def decision_view(ctx: ServiceContext, case: Case) -> DecisionView | None:
