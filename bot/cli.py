@@ -92,14 +92,17 @@ def cli(log_level: str) -> None:
     "--papers",
     "papers_dir",
     type=click.Path(file_okay=False, path_type=Path),
-    default=Path("rrbot-demo-papers"),
-    show_default=True,
-    help="Folder the demo writes the case's Word documents to (the papers, the Panel's).",
+    help="Folder for the case's Word documents (the papers, the Panel's); default: a new"
+    " folder in the system's temporary directory. The demo prints where they are.",
 )
 @guarded
-def demo(playbook: str, notified: date, database: str | None, papers_dir: Path) -> None:
+def demo(playbook: str, notified: date, database: str | None, papers_dir: Path | None) -> None:
     """Run a whole fictional case day by day, as each person would see it."""
+    import tempfile
+
     from bot.demo.run import run_demo
+
+    papers_dir = papers_dir or Path(tempfile.mkdtemp(prefix="rrbot-demo-papers-"))
 
     run(
         run_demo(
