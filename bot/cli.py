@@ -6,6 +6,7 @@ import asyncio
 import sys
 from collections.abc import Coroutine
 from datetime import date
+from pathlib import Path
 from typing import Any, TypeVar
 
 import click
@@ -87,12 +88,31 @@ def cli(log_level: str) -> None:
     default=None,
     help="Database URL (default: a fresh embedded SQLite file for this run).",
 )
+@click.option(
+    "--papers",
+    "papers_dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Folder for the case's Word documents (the papers, the Panel's); default: a new"
+    " folder in the system's temporary directory. The demo prints where they are.",
+)
 @guarded
-def demo(playbook: str, notified: date, database: str | None) -> None:
+def demo(playbook: str, notified: date, database: str | None, papers_dir: Path | None) -> None:
     """Run a whole fictional case day by day, as each person would see it."""
+    import tempfile
+
     from bot.demo.run import run_demo
 
-    run(run_demo(playbook=playbook, notified=notified, database_url=database, out=click.echo))
+    papers_dir = papers_dir or Path(tempfile.mkdtemp(prefix="rrbot-demo-papers-"))
+
+    run(
+        run_demo(
+            playbook=playbook,
+            notified=notified,
+            database_url=database,
+            out=click.echo,
+            papers_dir=papers_dir.resolve(),
+        )
+    )
 
 
 @cli.command()

@@ -91,6 +91,16 @@ class ChatStyle:
 SLASH_COMMANDS = ChatStyle()  # Slack and the console
 
 
+@dataclass(frozen=True, slots=True)
+class Attachment:
+    """A document emailed, posted in chat or attached to a meeting (the papers), or one that
+    arrived by email: held in memory, never written to disk on the way."""
+
+    name: str
+    content: bytes
+    content_type: str = "application/octet-stream"
+
+
 class Chat(Protocol):
     @property
     def style(self) -> ChatStyle:
@@ -137,6 +147,13 @@ class Chat(Protocol):
         no mention, broadcast (`<!channel>`) or link can ride in on user text."""
         ...
 
+    async def post_file(self, *, channel: str, document: Attachment, text: str) -> str | None:
+        """Post `document` in `channel` as a file with `text` as its message: the chat's id
+        for the file, or None when this chat cannot hold a file from the bot (a Teams group
+        chat: a bot's file there needs SharePoint/OneDrive rights it does not have), so the
+        caller sends it another way (by email)."""
+        ...
+
 
 @dataclass(frozen=True, slots=True)
 class BookedEvent:
@@ -174,14 +191,13 @@ class CalendarPort(Protocol):
         """Move the meeting; invitees are asked again (their responses reset)."""
         ...
 
+    async def attach_document(self, *, event_id: str, document: Attachment) -> str:
+        """Attach `document` to the meeting (the papers): the attachment's id."""
+        ...
 
-@dataclass(frozen=True, slots=True)
-class Attachment:
-    """A document sent with an email, held in memory: never written to disk on the way."""
-
-    name: str
-    content: bytes
-    content_type: str = "application/octet-stream"
+    async def remove_document(self, *, event_id: str, attachment_id: str) -> None:
+        """Take a superseded document off the meeting; one already gone is not an error."""
+        ...
 
 
 class Mail(Protocol):
@@ -195,6 +211,16 @@ class Mail(Protocol):
     ) -> str: ...
 
 
+WORD_FILE_LIMIT = 3 * 1024 * 1024  # bytes of one Word document kept from an inbound email
+WORD_FILES_LIMIT = 10  # Word documents kept from one inbound email
+WORD_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+
+
+def is_word_document(name: str, content_type: str) -> bool:
+    """A .docx, by its name or its content type (a client may send either alone)."""
+    return name.lower().endswith(".docx") or content_type.lower() == WORD_CONTENT_TYPE
+
+
 @dataclass(frozen=True, slots=True)
 class ReceivedMail:
     """An email that arrived in the partnership mailbox (a reply to a request, say)."""
@@ -204,10 +230,13 @@ class ReceivedMail:
     subject: str
     text: str  # the body as plain text
     received_at: datetime  # aware UTC
-    attachments: tuple[str, ...] = ()  # file names; the files stay in the mailbox
+    attachments: tuple[str, ...] = ()  # every file's name (Word documents' too)
     conversation_id: str = ""
     replies_to: tuple[str, ...] = ()  # Message-IDs from its In-Reply-To and References
     authentication: Authentication = "unknown"  # what the receiving mail system vouches for
+    # The bytes of the Word documents (.docx) attached, each at most WORD_FILE_LIMIT, at most
+    # WORD_FILES_LIMIT of them: a poll reads up to 1,000 mails, so other files stay by name.
+    files: tuple[Attachment, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -268,8 +297,11 @@ class OutboxRepository(Protocol):
         """Insert unless the key exists (idempotent); True when it was new."""
         ...
 
-    async def cancel(self, *, key_prefix: str, reason: str, at: datetime) -> int:
-        """Mark every pending action whose key starts with `key_prefix` as dropped."""
+    async def cancel(
+        self, *, key_prefix: str, reason: str, at: datetime, keep: Sequence[str] = ()
+    ) -> int:
+        """Mark every pending action whose key starts with `key_prefix` as dropped, but those
+        whose key is in `keep`."""
         ...
 
     async def replan(self, action: DueAction) -> bool:

@@ -22,6 +22,7 @@ SUBCOMMANDS = {
     "confirm": "confirm [case] <agency>  record an emailed return held for the office to confirm",
     "invite-deputy": "invite-deputy [case] <decision maker's email>  invite their deputy",
     "attended": "attended [case] <email,email,...|expected>  who came to the meeting",
+    "papers": "papers [case]  the meeting papers as they are now, posted in the case channel",
     "decision": "decision [case]  record the decision (a form in Slack)",
     "ratify": "ratify [case]  the decision was ratified",
     "submit": "submit [case]  send the decision to the National Panel",

@@ -12,6 +12,7 @@ from bot.domain.notification import Notification
 from bot.domain.slots import RankedSlot
 from bot.services.facade import Services
 from bot.services.meetings import SlotOffer
+from bot.services.papers_asked import show_papers
 from bot.services.wording import plural
 from handlers.commands import SUBCOMMANDS, Command, help_text, parse
 from handlers.render import chosen_observers, render_quorum, render_slots, render_status
@@ -106,6 +107,11 @@ class TextCommands:
                     raise InvalidInput(f"Usage: /rapidreview {SUBCOMMANDS['invite-deputy']}")
                 deputy = await s.invite_deputy(case_ref=ref, principal=cmd.args[0], actor=actor)
                 return f"Invited {s.ctx.name(deputy)}."
+            case "papers":
+                shown = await show_papers(s.ctx, case_ref=ref, actor=actor)
+                if shown.where == "email":
+                    return f"Emailed {shown.name} to you: this chat cannot hold files."
+                return f"Posted {shown.name} in the case channel."
             case "decision":
                 fields = ", ".join(DecisionRecord.model_fields)
                 return f"Open the decision form in chat to record: {fields}."
@@ -115,8 +121,8 @@ class TextCommands:
                 ratified = await s.ratify(case_ref=ref, actor=actor)
                 return f"{ratified.ref}: decision ratified. Next: /rapidreview submit {ref}"
             case "submit":
-                document = await s.submit_to_panel(case_ref=ref, actor=actor)
-                return f"Submitted. The Panel document has {len(document.splitlines())} lines."
+                documents = await s.submit_to_panel(case_ref=ref, actor=actor)
+                return f"Submitted. For the Panel: {documents}."
             case "close":
                 closed = await s.close_case(case_ref=ref, actor=actor)
                 return f"{closed.ref} closed."

@@ -22,6 +22,8 @@ from bot.services.chasing import run_chase_step
 from bot.services.decisions import email_panel
 from bot.services.facade import Services
 from bot.services.opening import opening_progress
+from bot.services.outcome import tell_outcome
+from bot.services.papers import send_papers
 from bot.services.reminders import send_reminder
 from bot.services.routines import (
     digest_superseded,
@@ -140,6 +142,25 @@ async def _email_panel(
     return Outcome.DONE, f"emailed ({sent})"
 
 
+async def _send_papers(
+    services: Services, action: DueAction, late_since: date | None
+) -> tuple[Outcome, str]:
+    result = await send_papers(
+        services.ctx,
+        case_ref=_case_ref(action),
+        version=int(action.payload["version"]),
+        planned_for=action.meant_for,
+    )
+    return (Outcome.DONE if result.sent else Outcome.DROPPED), result.reason
+
+
+async def _tell_outcome(
+    services: Services, action: DueAction, late_since: date | None
+) -> tuple[Outcome, str]:
+    result = await tell_outcome(services.ctx, case_ref=_case_ref(action))
+    return (Outcome.DONE if result.told else Outcome.DROPPED), result.reason
+
+
 PERFORMERS: Mapping[str, Performer] = MappingProxyType(
     {
         "chase": Performer(_chase, to_people=True),
@@ -154,6 +175,9 @@ PERFORMERS: Mapping[str, Performer] = MappingProxyType(
         "read_mailbox": Performer(_read_mailbox, to_people=False),
         # The Panel is a national body, not a colleague's evening: the submission goes at once.
         "email_panel": Performer(_email_panel, to_people=False),
+        # The papers and the outcome are read by people: they go out in working hours.
+        "send_papers": Performer(_send_papers, to_people=True),
+        "tell_outcome": Performer(_tell_outcome, to_people=True),
     }
 )
 

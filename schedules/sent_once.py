@@ -1,6 +1,7 @@
 """Exactly once toward each person: every message a due action gets out is written down at once.
 
-While a due action runs, chat and mail are wrapped so that each message that leaves is
+While a due action runs, chat, mail and the calendar are wrapped so that each message (a file
+posted in a channel, a document attached to a meeting) that leaves is
 recorded against the action (`deliveries`), in its own committed transaction, keyed by who it
 went to and what it said (`delivery_key`). If the worker then dies, the next worker runs the
 action again from the top: what is recorded is skipped, the rest is sent. An escalation to
@@ -12,13 +13,14 @@ there repeats that one message, never skips one.
 
 from __future__ import annotations
 
+import hashlib
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import replace
 from typing import Any
 
 from bot.domain.outbox import DueAction, delivery_key
-from bot.ports import Chat, Mail
+from bot.ports import Attachment, CalendarPort, Chat, Mail
 from bot.services.context import ServiceContext
 
 
@@ -76,8 +78,42 @@ class _Chat:
         await self._sent.note(key, external_id)
         return external_id
 
+    async def post_file(self, **message: Any) -> str | None:
+        key = self._sent.key("file", message["channel"], _fingerprint(message["document"]))
+        if (done := self._sent.already(key)) is not None:
+            return done
+        external_id = await self._inner.post_file(**message)
+        if external_id is not None:  # None: this chat holds no file, nothing went out
+            await self._sent.note(key, external_id)
+        return external_id
+
     def __getattr__(self, name: str) -> Any:
         return getattr(self._inner, name)
+
+
+class _Calendar:
+    """The calendar as is, except that a document is attached to a meeting once."""
+
+    def __init__(self, inner: CalendarPort, sent: Deliveries) -> None:
+        self._inner = inner
+        self._sent = sent
+
+    async def attach_document(self, **attaching: Any) -> str:
+        key = self._sent.key("attach", attaching["event_id"], _fingerprint(attaching["document"]))
+        if (done := self._sent.already(key)) is not None:
+            return done
+        attachment_id = await self._inner.attach_document(**attaching)
+        await self._sent.note(key, attachment_id)
+        return attachment_id
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._inner, name)
+
+
+def _fingerprint(document: Attachment) -> str:
+    """A document by its name and the SHA-256 of its bytes: the same file sent again is known,
+    a new version (other bytes) is not."""
+    return f"{document.name}\n{hashlib.sha256(document.content).hexdigest()}"
 
 
 class _Mail:
@@ -87,7 +123,10 @@ class _Mail:
 
     async def send(self, **message: Any) -> str:
         to: Sequence[str] = message["to"]
-        key = self._sent.key("mail", ",".join(to), message["subject"] + "\n" + message["body"])
+        content = message["subject"] + "\n" + message["body"]
+        for document in message.get("attachments", ()):  # another version: another email
+            content += "\n" + _fingerprint(document)
+        key = self._sent.key("mail", ",".join(to), content)
         if (done := self._sent.already(key)) is not None:
             return done
         external_id = await self._inner.send(**message)
@@ -103,4 +142,10 @@ def delivering_once(ctx: ServiceContext, action: DueAction) -> tuple[ServiceCont
     earlier runs got out was read with its claim)."""
     assert action.id is not None
     sent = Deliveries(ctx, action.id, action.delivered)
-    return replace(ctx, chat=_Chat(ctx.chat, sent), mail=_Mail(ctx.mail, sent)), sent
+    noting = replace(
+        ctx,
+        chat=_Chat(ctx.chat, sent),
+        mail=_Mail(ctx.mail, sent),
+        calendar=_Calendar(ctx.calendar, sent),
+    )
+    return noting, sent

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from datetime import date, time
+from datetime import date, time, timedelta
+from pathlib import Path
 
 from bot.adapters.memory.calendar import InMemoryCalendar
 from bot.domain.authorisation import SYSTEM
@@ -13,13 +14,15 @@ from bot.domain.directory import Partner, Role
 from bot.domain.meeting import Response
 from bot.domain.notification import Notification
 from bot.domain.requests import ReturnKind
+from bot.domain.returns import ChronologyEntry, Involvement, KeyContact, StructuredReturn
 from bot.services.delivery import Medium
 from bot.services.facade import Services
 from bot.services.inbound import email_receipt
 from bot.services.meetings import meeting_invitees
 from bot.services.replies import receipt
-from bot.services.submission import panel_document
+from bot.services.submission import panel_documents
 from handlers.text_commands import TextCommands
+from schedules.runner import run_due
 
 Step = Callable[[], Awaitable[None]]
 
@@ -46,8 +49,10 @@ class Story:
         calendar: InMemoryCalendar,
         say: Callable[[str], None],
         notified: date,
+        papers: Path,
     ) -> None:
         self.s, self.calendar, self.say, self.notified = services, calendar, say, notified
+        self.papers = papers  # where the Word documents are written
         self.ctx = services.ctx
         self.commands = TextCommands(services)
         self.events: list[Event] = []
@@ -118,16 +123,6 @@ class Story:
             f"{self.ctx.agency_name(NIL_RETURN)} sends a nil return",
             self._returner(NIL_RETURN, ReturnKind.NIL),
         )
-        first_escalation = next(
-            s.offset for s in self.ctx.playbook.chase_ladder if s.kind.value.startswith("escalate")
-        )
-        late_day = self.ctx.workdays.add(deadline, first_escalation)
-        self.at(
-            late_day,
-            "09:30",
-            f"{self.ctx.agency_name(LATE)} finally replies to the request email",
-            self._returner(LATE, ReturnKind.FULL, by_email=True),
-        )
 
     def _returner(self, agency: str, kind: ReturnKind, by_email: bool = False) -> Step:
         async def step() -> None:
@@ -135,27 +130,60 @@ class Story:
             actor = self.officer if by_email else spoc
             if by_email:
                 self.say("      (the business officer records the emailed return)")
-            summary = (
-                ""
-                if kind is ReturnKind.NIL
-                else (
-                    "Fictional summary of the agency's involvement with the family, in the"
-                    " reply template's sections."
+            if by_email:  # typed into the email's body: kept as its summary
+                reply = await self.s.reply_to_request(
+                    case_ref=self.ref,
+                    agency=agency,
+                    text="Fictional summary of the practice's involvement: two appointments"
+                    " in the last year, nothing of concern recorded.",
+                    actor=actor,
+                    kind=kind,
                 )
-            )
-            reply = await self.s.reply_to_request(
-                case_ref=self.ref, agency=agency, text=summary, actor=actor, kind=kind
-            )
+            else:  # the reply template, answered in the chat's return form
+                reply = await self.s.reply_with_structured_return(
+                    case_ref=self.ref,
+                    agency=agency,
+                    structured=self._template(agency, kind),
+                    actor=actor,
+                )
             # The one receipt, where the SPOC acted: by email, or under the form in chat.
             case = (await self.s.status(case_ref=self.ref, actor=self.officer)).case
             if by_email:
                 await email_receipt(self.ctx, case, reply, spoc)
+                self.say("      (the scheduler's next tick: the papers' next version)")
+                await run_due(self.s, worker="demo")
             else:
                 await self.ctx.chat.direct_message(
                     to=spoc, text=receipt(self.ctx, reply, Medium.CHAT)
                 )
 
         return step
+
+    def _template(self, agency: str, kind: ReturnKind) -> StructuredReturn:
+        """A fictional reply template: a few dated events before the incident."""
+        if kind is ReturnKind.NIL:
+            return StructuredReturn(involvement=Involvement.NONE, records_secured=True)
+        name = self.ctx.agency_name(agency)
+        days = (60, 21, 3) if kind is ReturnKind.FULL else (14,)
+        return StructuredReturn(
+            involvement=Involvement.FULL if kind is ReturnKind.FULL else Involvement.LIMITED,
+            period_from=self.notified - timedelta(days=90),
+            period_to=self.notified,
+            contacts=(KeyContact(name="A. Practitioner", role=f"Lead practitioner, {name}"),),
+            chronology=tuple(
+                ChronologyEntry(
+                    on=self.notified - timedelta(days=d),
+                    what=f"Fictional contact with the family recorded by {name}.",
+                    who="Lead practitioner; mother",
+                    source=f"{agency.upper()} record {1000 + d}",
+                )
+                for d in days
+            ),
+            analysis=f"Fictional analysis of {name}'s involvement, for the demonstration.",
+            learning="Information could have been shared sooner.",
+            safeguarding_actions="Records reviewed; no further action needed at once.",
+            records_secured=True,
+        )
 
     async def _schedule(self) -> None:
         await self.command(self.chair, f"schedule {self.ref}")
@@ -185,6 +213,16 @@ class Story:
             booked.time().strftime("%H:%M"),
             "The Rapid Review meeting is held",
             self._hold,
+        )
+        papers_on = self.ctx.workdays.add(
+            booked.date(), -self.ctx.playbook.meeting.papers_days_before
+        )
+        self.at(
+            papers_on,
+            "16:00",
+            f"{self.ctx.agency_name(LATE)} finally replies to the request email, after the"
+            " papers went out",
+            self._returner(LATE, ReturnKind.FULL, by_email=True),
         )
 
     async def _decline(self) -> None:
@@ -259,12 +297,12 @@ class Story:
 
     async def _submit(self) -> None:
         await self.command(self.officer, f"submit {self.ref}")
-        document = panel_document(
-            self.ctx, (await self.s.status(case_ref=self.ref, actor=self.officer)).case
-        )
-        self.say(
-            "      The Panel submission (Markdown), as sent:\n"
-            + "\n".join(f"      | {line}" for line in document.splitlines())
-        )
+        case = (await self.s.status(case_ref=self.ref, actor=self.officer)).case
+        folder = self.papers / case.channel.lstrip("#")  # beside the papers posted there
+        folder.mkdir(parents=True, exist_ok=True)
+        for document in panel_documents(self.ctx, case).attachments:  # the bytes emailed
+            (folder / document.name).write_bytes(document.content)
+        self.say("      (the outbox sends the Panel its documents and tells the agencies)")
+        await run_due(self.s, worker="demo")
         await self.command(self.officer, f"close {self.ref}")
         self.finished = True

@@ -23,6 +23,7 @@ class Operation(StrEnum):
     RECORD_DECISION = "record the decision"
     RATIFY = "ratify the decision"
     SUBMIT = "submit to the National Panel"
+    SEE_PAPERS = "ask for the meeting papers"
     CLOSE = "close the case"
 
 
@@ -41,6 +42,7 @@ ALLOWED: dict[Operation, frozenset[Role]] = {
     Operation.RECORD_DECISION: _CHAIR,
     Operation.RATIFY: _CHAIR,
     Operation.SUBMIT: _OFFICE,
+    Operation.SEE_PAPERS: _OFFICE,  # the papers hold the child's details: the office only
     Operation.CLOSE: _OFFICE,
 }
 

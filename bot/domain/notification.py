@@ -50,6 +50,10 @@ class Notification(BaseModel):
     )
     child_names: tuple[Name, ...] = Field(default=(), max_length=NAMES_MAX)
     family_names: tuple[Name, ...] = Field(default=(), max_length=NAMES_MAX)
+    referred_by: AgencyCode | None = Field(
+        default=None,
+        description="the agency (code) that made the referral: it is told the outcome later",
+    )
     dates_of_birth: tuple[date, ...] = Field(
         default=(),
         max_length=NAMES_MAX,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from enum import StrEnum
@@ -10,7 +11,7 @@ from typing import Literal
 
 from bot.domain.errors import DomainError, IllegalTransition, NotFound
 from bot.domain.playbook import ChaseStepKind
-from bot.domain.returns import ReturnKind, StructuredReturn
+from bot.domain.returns import ReturnKind, StructuredReturn, plain_text
 
 __all__ = ["ReturnKind"]  # it lives with the return; requests and their callers name it here too
 
@@ -49,6 +50,16 @@ _STATE_AFTER_STEP = {
 
 
 MAX_SUMMARY_CHARS = 20_000  # the reply template's summary, not the agency's whole record
+CUT_NOTE = "\n[... cut here: the whole return is in the meeting papers.]"
+
+
+def summary_of(content: StructuredReturn, files: Sequence[str] = ()) -> str:
+    """A structured return as the case's summary: its plain text (with the names of the
+    files sent with it), cut to MAX_SUMMARY_CHARS with a note saying where the rest is."""
+    text = plain_text(content) + (f"\nFiles: {', '.join(files)}" if files else "")
+    if len(text) <= MAX_SUMMARY_CHARS:
+        return text
+    return text[: MAX_SUMMARY_CHARS - len(CUT_NOTE)] + CUT_NOTE
 
 
 class AlreadyReturned(DomainError):
@@ -73,6 +84,9 @@ class ReturnRecorded:
     kind: ReturnKind
     on: date
     late_by: int  # working days after the deadline; 0 when on time
+    version: int = 0  # the structured return's version it recorded; 0 for a free-text return
+    partial: bool = False  # that version said more is to follow
+    first: bool = True  # it recorded the agency's return (not a later version of it)
 
 
 @dataclass(frozen=True, slots=True)
@@ -118,6 +132,16 @@ class InformationRequest:
     def is_open(self) -> bool:
         return self.state is not RequestState.RETURNED
 
+    @property
+    def latest(self) -> ReturnVersion | None:
+        """The structured return's latest version, if one was sent."""
+        return self.versions[-1] if self.versions else None
+
+    @property
+    def is_partial(self) -> bool:
+        """The latest structured version said more is to follow."""
+        return self.latest is not None and self.latest.content.partial
+
     def record_chase(self, kind: ChaseStepKind, on: date) -> None:
         if not self.is_open:
             raise IllegalTransition(
@@ -149,6 +173,39 @@ class InformationRequest:
         self.late_by = max(late_by, 0)
         self.needs_confirmation = False
         return ReturnRecorded(self.agency, kind, on, self.late_by)
+
+    def record_structured(
+        self,
+        content: StructuredReturn,
+        on: date,
+        late_by: int,
+        by: str,
+        files: Sequence[str] = (),
+    ) -> ReturnRecorded:
+        """The reply template, answered: the agency's return (version 1, of the kind its
+        involvement makes) while the request is open, else the next version beside the earlier
+        ones (a partial return completed, say). The request's kind then follows the latest
+        version, and so does its summary unless that is free text sent before any version.
+        Whether the papers have gone out is the caller's question, as for additions."""
+        summary, first = summary_of(content, files), self.is_open
+        if first:
+            event = self.record_return(content.kind, on, late_by, summary)
+        else:
+            if self.versions:  # the summary is the last version's text: the new one replaces it
+                self.summary = summary
+            self.return_kind = content.kind
+            event = ReturnRecorded(self.agency, content.kind, on, self.late_by)
+        number = len(self.versions) + 1
+        self.versions.append(ReturnVersion(number, on, by, content))
+        return ReturnRecorded(
+            event.agency,
+            event.kind,
+            on,
+            event.late_by,
+            version=number,
+            partial=content.partial,
+            first=first,
+        )
 
     def add_to_return(self, text: str, on: date, by: str) -> Addition:
         """Keep `text` with the return already recorded (whether the papers have gone out is

@@ -123,3 +123,50 @@ class StructuredReturn(BaseModel):
     @property
     def kind(self) -> ReturnKind:
         return self.involvement.kind
+
+
+def _day(entry: ChronologyEntry) -> str:
+    return entry.on.isoformat() + (f" to {entry.until.isoformat()}" if entry.until else "")
+
+
+def _answer(records_secured: bool | None) -> str:
+    return {True: "yes", False: "no", None: "not yet"}[records_secured]
+
+
+def plain_text(content: StructuredReturn) -> str:
+    """The return as plain text, in the reply template's order: what the case keeps as its
+    summary (the papers lay out the structure itself)."""
+    lines = [f"Involvement: {content.involvement.label}" + (" (more to follow)" * content.partial)]
+    if content.period_from or content.period_to:
+        since = content.period_from.isoformat() if content.period_from else "?"
+        until = content.period_to.isoformat() if content.period_to else "?"
+        lines.append(f"Period of involvement: {since} to {until}")
+    if content.contacts:
+        lines.append("Key contacts:")
+        lines += [f"- {c.name}, {c.role}" for c in content.contacts]
+    if content.chronology:
+        lines.append("Chronology:")
+        lines += [
+            f"- {_day(e)}: {e.what}"
+            + (f" (involved: {e.who})" if e.who else "")
+            + (f" [source: {e.source}]" if e.source else "")
+            for e in content.chronology
+        ]
+    for title, text in (
+        ("Analysis", content.analysis),
+        ("Learning", content.learning),
+        ("Immediate safeguarding actions", content.safeguarding_actions),
+    ):
+        if text:
+            lines.append(f"{title}:\n{text}")
+    lines.append(f"Records secured: {_answer(content.records_secured)}")
+    return "\n".join(lines)
+
+
+def after(content: StructuredReturn, day: date) -> list[int]:
+    """The chronology entries (numbered from 1) dated after `day`: not yet happened."""
+    return [
+        n
+        for n, entry in enumerate(content.chronology, start=1)
+        if entry.on > day or (entry.until is not None and entry.until > day)
+    ]

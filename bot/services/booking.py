@@ -30,6 +30,7 @@ from bot.services.meetings import (
     slot_label,
 )
 from bot.services.not_now import for_a_person
+from bot.services.papers import plan_papers
 
 log = get_logger(__name__)
 OFFERED = 40  # as many slots as a chair is shown with Book buttons
@@ -229,6 +230,7 @@ async def cancel_meeting(ctx: ServiceContext, *, case_ref: str, reason: str, act
             _same_meeting(change.case, event_id)
             change.case.apply(Action.CANCEL_MEETING)
             change.case.meeting = None
+            await plan_papers(ctx, change.uow, change.case)  # back to the circulation day
             change.record("meeting_cancelled", event_id=event_id, reason=comment)
             return change.case
 

@@ -16,7 +16,9 @@ from bot.logging import forget_case_subject, get_logger, register_case_subject
 from bot.ports import UnitOfWork
 from bot.services.change import announce, change_case, read_case
 from bot.services.context import ServiceContext
+from bot.services.decisions import panel_email_key
 from bot.services.opening import needs_opening, plan_opening
+from bot.services.outcome import outcome_key
 
 log = get_logger(__name__)
 
@@ -88,6 +90,13 @@ async def _open_case(
         raise InvalidInput(
             f"Unknown agency {', '.join(repr(u) for u in unknown)}. Known agencies: {valid}."
         )
+    referrer = notification.referred_by
+    if referrer is not None and ctx.directory.agency(referrer) is None:
+        valid = ", ".join(a.code for a in ctx.directory.agencies)
+        raise InvalidInput(
+            f"Unknown referring agency {referrer!r}: the referrer is told the outcome, so it"
+            f" must be one of the partnership's agencies: {valid}."
+        )
     code = ctx.playbook.code
     async with ctx.uow() as uow:
         existing = await uow.cases.by_external_ref(code, notification.external_ref)
@@ -108,6 +117,7 @@ async def _open_case(
             agencies=notification.agencies,
             members=case_members(ctx, notification.agencies),
             external_ref=notification.external_ref,
+            referred_by=referrer,
         )
         ctx.guard(case).check(case.ref.lower(), "channel name")
         # Accepted: from here its names are redacted from every log line, before the INSERT
@@ -152,8 +162,13 @@ async def close_case(ctx: ServiceContext, *, case_ref: str, actor: str) -> Case:
         case = change.case
         case.apply(Action.CLOSE)
         case.closed_on = ctx.today()
+        # What the submission set going is not stopped by closing: the Panel still gets the
+        # documents and the agencies are still told the outcome.
         await change.uow.outbox.cancel(
-            key_prefix=f"{case.ref}:", reason="case closed", at=ctx.now()
+            key_prefix=f"{case.ref}:",
+            reason="case closed",
+            at=ctx.now(),
+            keep=(panel_email_key(case.ref), outcome_key(case.ref)),
         )
         change.record("case_closed")
     log.info("case_closed", case_ref=case.ref)

@@ -120,21 +120,36 @@ class ServiceContext:
         returned = [r for r in case.requests.values() if not r.is_open]
         lines = []
         if case.requests:  # none before they are sent, and none on a referral
-            lines.append(f"Returns: {len(returned)} of {len(case.requests)} received")
+            partial = sum(r.is_partial for r in returned)
+            more = f" ({partial} partial)" if partial else ""
+            lines.append(f"Returns: {len(returned)} of {len(case.requests)} received{more}")
         outstanding = [r.agency for r in case.open_requests()]
         if outstanding:
             lines.append("Outstanding: " + ", ".join(self._agency_name(a) for a in outstanding))
         if case.meeting:
             start = case.meeting.start.astimezone(self.zone)
             lines.append(f"Meeting: {start:%a %d %b %H:%M} (day {case.meeting.day})")
+        if case.papers:
+            last = case.papers[-1]
+            sent_on = last.sent_at.astimezone(self.zone)
+            lines.append(f"Papers: version {last.version} sent {sent_on:%a %d %b}")
         if case.track is Track.RAPID_REVIEW:  # a referral's last date is its decision
             lines.append(f"Panel deadline: {timetable.panel_deadline:%a %d %b %Y}")
+        if case.outcome_told_on is not None:
+            lines.append(self._outcome_told(case, case.outcome_told_on))
         return CaseCard(
             case_ref=case.ref,
             stage=case.stage.label,
             next_deadline=next_due(case, timetable, self.today()),
             lines=tuple(lines),
         )
+
+    @staticmethod
+    def _outcome_told(case: Case, on: date) -> str:
+        told = f"{len(case.agencies)} agenc{'y' if len(case.agencies) == 1 else 'ies'}"
+        if case.referred_by and case.referred_by not in case.agencies:
+            told += " and the referrer"
+        return f"Outcome told to {told} on {on:%a %d %b}"
 
     def _agency_name(self, code: str) -> str:
         agency = self.directory.agency(code)

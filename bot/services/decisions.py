@@ -12,12 +12,16 @@ from bot.domain.decision import DecisionRecord
 from bot.domain.errors import IllegalTransition, InvalidInput
 from bot.domain.outbox import DueAction
 from bot.domain.stages import Action, Stage
-from bot.ports import Attachment
 from bot.services.change import announce, change_case, read_case
 from bot.services.context import ServiceContext
+from bot.services.outcome import plan_tell_outcome
 from bot.services.reminders import plan_case_reminders
-from bot.services.submission import panel_document
+from bot.services.submission import panel_documents
 from bot.services.wording import plural
+
+
+def panel_email_key(ref: str) -> str:
+    return f"{ref}:panel_email"
 
 
 def parse_decision(fields: dict[str, Any]) -> DecisionRecord:
@@ -82,7 +86,8 @@ async def ratify(ctx: ServiceContext, *, case_ref: str, actor: str) -> Case:
 
 
 async def submit_to_panel(ctx: ServiceContext, *, case_ref: str, actor: str) -> str:
-    """Record the submission and return the Panel document (Markdown)."""
+    """Record the submission (the Panel's email and the agencies' outcome letters are planned
+    in the same transaction) and return the Panel documents' names."""
     async with change_case(ctx, case_ref, actor=actor, operation=Operation.SUBMIT) as change:
         case = change.case
         if case.stage is Stage.DECIDED and ctx.playbook.ratification.required:
@@ -92,17 +97,18 @@ async def submit_to_panel(ctx: ServiceContext, *, case_ref: str, actor: str) -> 
             )
         case.apply(Action.SUBMIT)
         submitted_on = case.submitted_on = ctx.today()
-        document = panel_document(ctx, case)
+        documents = panel_documents(ctx, case)  # refused here, not later, if it cannot go
         if ctx.panel_email:  # in the same transaction: the email is never lost, only late
             await change.uow.outbox.plan(
                 DueAction(
-                    key=f"{case.ref}:panel_email",
+                    key=panel_email_key(case.ref),
                     kind="email_panel",
                     due_at=ctx.now(),
                     case_ref=case.ref,
                 )
             )
-        change.record("submitted_to_panel", document_chars=len(document))
+        await plan_tell_outcome(ctx, change.uow, case)
+        change.record("submitted_to_panel", documents=documents.hashes())
     deadline = ctx.timetable(case).panel_deadline
     margin = ctx.workdays.between(submitted_on, deadline)
     timing = (
@@ -112,28 +118,43 @@ async def submit_to_panel(ctx: ServiceContext, *, case_ref: str, actor: str) -> 
         if margin == 0
         else f"{plural(-margin, 'working day')} LATE"
     )
-    emailed = f" The decision document is emailed to {ctx.panel_email}." if ctx.panel_email else ""
+    emailed = (
+        f" The Panel submission and its covering letter are emailed to {ctx.panel_email}."
+        if ctx.panel_email
+        else ""
+    )
     await announce(
         ctx,
         case,
         f"{case.ref} submitted to the National Panel on {submitted_on:%a %d %b},"
         f" {timing} ({deadline:%a %d %b}).{emailed}",
     )
-    return document
+    return " and ".join(a.name for a in documents.attachments)
 
 
 async def email_panel(ctx: ServiceContext, *, case_ref: str) -> str:
-    """Send the submitted decision document to the Panel's address, attached, under a
-    reference-only subject. Returns the mail's id."""
+    """Send the Panel submission and its covering letter (Word) to the Panel's address,
+    under a reference-only subject, and audit each document's hash. Returns the mail's id."""
     if not ctx.panel_email:
         raise InvalidInput("PANEL_EMAIL is not set: the submission cannot be emailed.")
     case = await read_case(ctx, case_ref, actor=SYSTEM, operation=Operation.VIEW_CASE)
-    document = panel_document(ctx, case)
+    documents = panel_documents(ctx, case)
     subject = ctx.safe(case, f"Rapid Review decision: {case.ref}", "email subject")
-    return await ctx.mail.send(
+    sent = await ctx.mail.send(
         to=[ctx.panel_email],
         subject=subject,
-        body=f"Please find attached the Rapid Review decision of {ctx.playbook.name} for"
-        f" {case.ref}, submitted on {case.submitted_on:%A %d %B %Y}.",
-        attachments=[Attachment(f"{case.ref}-rapid-review.md", document.encode(), "text/markdown")],
+        body=f"Please find attached the Rapid Review of {ctx.playbook.name} for {case.ref},"
+        f" submitted on {case.submitted_on:%A %d %B %Y}: the Combined Summary for the National"
+        " Panel and its covering letter.",
+        attachments=documents.attachments,
     )
+    async with ctx.uow() as uow:
+        await ctx.audit(
+            uow,
+            actor=SYSTEM,
+            action="panel_emailed",
+            case_ref=case.ref,
+            detail={"documents": documents.hashes()},
+        )
+        await uow.commit()
+    return sent

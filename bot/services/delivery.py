@@ -14,7 +14,7 @@ from enum import StrEnum
 from bot.domain.cases import Case
 from bot.domain.errors import RecipientUnreachable
 from bot.logging import get_logger
-from bot.ports import Button, RequestThread
+from bot.ports import Attachment, Button, RequestThread
 from bot.services.context import ServiceContext
 from bot.services.mail_threads import remember_thread
 
@@ -53,8 +53,11 @@ async def deliver_to_person(
     text: Words,
     buttons: Sequence[Button] = (),
     about: RequestThread | None = None,
+    attachments: Callable[[], Sequence[Attachment]] = tuple,
 ) -> str:
-    """A direct message, or an email (reference-only subject) for anyone chat cannot reach."""
+    """A direct message, or an email (reference-only subject) for anyone chat cannot reach.
+    `attachments` go with the email only (made only then: a Word template costs time); in
+    chat the message's buttons do their work."""
     if not prefers_email(ctx, email):
         try:
             return await ctx.chat.direct_message(
@@ -62,7 +65,9 @@ async def deliver_to_person(
             )
         except RecipientUnreachable:
             log.info("delivered_by_email_instead", case_ref=case.ref)
-    return await email_person(ctx, case, email, subject=subject, text=text, about=about)
+    return await email_person(
+        ctx, case, email, subject=subject, text=text, about=about, attachments=attachments()
+    )
 
 
 async def email_person(
@@ -73,11 +78,15 @@ async def email_person(
     subject: str,
     text: Words,
     about: RequestThread | None = None,
+    attachments: Sequence[Attachment] = (),
 ) -> str:
-    """An email in the email's words, under a reference-only subject."""
+    """An email in the email's words, under a reference-only subject, with `attachments`."""
     safe_subject = ctx.safe(case, subject, "email subject")
     send_id = await ctx.mail.send(
-        to=[email], subject=safe_subject, body=in_medium(text, Medium.EMAIL)
+        to=[email],
+        subject=safe_subject,
+        body=in_medium(text, Medium.EMAIL),
+        attachments=attachments,
     )
     if about is not None:  # an emailed return is trusted only as a reply to this email
         await remember_thread(ctx, about, recipient=email, send_id=send_id)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 
 from bot.domain.authorisation import Operation
@@ -13,6 +14,7 @@ from bot.domain.notification import Notification
 from bot.domain.playbook import ChaseStepKind
 from bot.domain.quorum import QuorumResult
 from bot.domain.requests import InformationRequest, ReturnKind, ReturnRecorded
+from bot.domain.returns import StructuredReturn
 from bot.domain.slots import RankedSlot
 from bot.services import (
     attendance,
@@ -91,6 +93,26 @@ class Services:
             actor=actor,
             kind=kind,
             may_add=may_add,
+        )
+
+    async def reply_with_structured_return(
+        self,
+        *,
+        case_ref: str,
+        agency: str,
+        structured: StructuredReturn,
+        actor: str,
+        files: Sequence[str] = (),
+    ) -> replies.Reply:
+        """The reply template answered: the agency's return, or its next version until the
+        papers go out. The caller gives the one receipt (`replies.receipt`)."""
+        return await replies.reply_with_structured_return(
+            self.ctx,
+            case_ref=case_ref,
+            agency=agency,
+            structured=structured,
+            actor=actor,
+            files=files,
         )
 
     async def requests_awaiting(self, *, email: str) -> list[replies.Awaited]:

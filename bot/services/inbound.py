@@ -10,6 +10,12 @@ request stays open, its chase goes on, and the office is told in the case channe
 matches nothing is left alone for a person to read, never guessed at. Sender and subject are
 never logged (they may carry names).
 
+A reply carrying the Word reply template (attached to every emailed request) filled in is
+recorded as the agency's structured return (a later one as its next version); a template
+that cannot be read is refused by email with the reason, and nothing is recorded: the mail
+stays in the mailbox and the request stays open and chased. A Word document that is not the
+template is an attachment like any other. File names are never logged either.
+
 Once the return is recorded, a further trusted reply is added to it until the papers go out
 (then the sender is told where to send it instead). The sender gets one receipt, by email.
 """
@@ -21,13 +27,21 @@ from dataclasses import dataclass
 from datetime import datetime
 from functools import partial
 
+from bot.documents import TemplateUnreadable
 from bot.domain.authorisation import SYSTEM, Operation
 from bot.domain.cases import Case, parse_ref
 from bot.domain.directory import AgencyRole, Role
-from bot.domain.errors import DomainError, NotAuthorised, NotFound
+from bot.domain.errors import DomainError, InvalidInput, NotAuthorised, NotFound
 from bot.domain.mail_trust import Evidence, doubt
 from bot.domain.playbook import Audience
-from bot.domain.requests import ReturnClosed, ReturnKind, ReturnRecorded, reply_kind
+from bot.domain.requests import (
+    InformationRequest,
+    ReturnClosed,
+    ReturnKind,
+    ReturnRecorded,
+    reply_kind,
+)
+from bot.domain.returns import StructuredReturn
 from bot.domain.stages import Stage
 from bot.logging import get_logger
 from bot.ports import ReceivedMail, RequestThread
@@ -35,7 +49,8 @@ from bot.services.change import announce, change_case, read_case
 from bot.services.context import ServiceContext
 from bot.services.delivery import email_person
 from bot.services.mail_threads import resolve_threads
-from bot.services.replies import Reply, receipt, reply_to_request
+from bot.services.replies import Reply, receipt, reply_to_request, reply_with_structured_return
+from bot.services.reply_templates import refusal, template_in
 
 log = get_logger(__name__)
 _REFERENCE = re.compile(r"\b([A-Za-z]{2,8}-RR-\d{4}-\d{3,})\b")
@@ -88,24 +103,47 @@ async def record_mail(
         )
     files = f"\nFiles: {', '.join(mail.attachments)}" if mail.attachments else ""
     summary = (mail.text.strip()[:SUMMARY_LIMIT] + files).strip()
-    kind = reply_kind(mail.text)
+    template = template_in(mail, case.ref, agency)
+    if isinstance(template, TemplateUnreadable):  # nothing recorded: the request stays open
+        if not seen:
+            text = refusal(ctx, case, template)
+            await email_person(
+                ctx, case, mail.sender, subject=f"Not recorded: {case.ref}", text=text
+            )
+        return _skipped(mail, "the reply template attached could not be read", case.ref)
+    kind = template.kind if template is not None else reply_kind(mail.text)
     evidence = Evidence(mail.sender, mail.replies_to, mail.conversation_id, mail.authentication)
     why = doubt(evidence, [t for t in threads if t.agency == agency])
     request = case.request_for(agency)
-    if not request.is_open and summary in [request.summary, *(a.text for a in request.additions)]:
+    if _already_recorded(request, summary, template):
         return _skipped(mail, "already recorded (the mailbox is read with some overlap)", case.ref)
     try:
         if why is not None:
             if not request.is_open:  # an addition nobody can vouch for: a person reads it
                 return _skipped(mail, f"an addition to a recorded return, but {why}", case.ref)
             return await _hold(ctx, case, agency, mail, kind, summary, why)
-        reply = await reply_to_request(
-            ctx, case_ref=case.ref, agency=agency, text=summary, actor=mail.sender, kind=kind
-        )
+        if template is not None:
+            reply = await reply_with_structured_return(
+                ctx,
+                case_ref=case.ref,
+                agency=agency,
+                structured=template,
+                actor=mail.sender,
+                files=mail.attachments,
+            )
+        else:
+            reply = await reply_to_request(
+                ctx, case_ref=case.ref, agency=agency, text=summary, actor=mail.sender, kind=kind
+            )
     except DomainError as err:  # e.g. closed to additions: the sender is told, the mail kept
-        if isinstance(err, ReturnClosed) and not seen:
+        closed = isinstance(err, ReturnClosed)
+        if (closed or (template is not None and _sender_can_fix(err))) and not seen:
             await email_person(
-                ctx, case, mail.sender, subject=f"Not added: {case.ref}", text=err.message
+                ctx,
+                case,
+                mail.sender,
+                subject=f"{'Not added' if closed else 'Not recorded'}: {case.ref}",
+                text=ctx.guard(case).redact(err.message),
             )
         return _skipped(mail, err.message, case.ref)
     await email_receipt(ctx, case, reply, mail.sender)
@@ -175,6 +213,24 @@ async def confirm_emailed_return(
     await email_receipt(ctx, case, reply, ctx.agency(agency).spoc)  # the SPOC sent it
     assert reply.recorded is not None  # may_add=False: recorded, or refused
     return reply.recorded
+
+
+def _already_recorded(
+    request: InformationRequest, summary: str, template: StructuredReturn | None
+) -> bool:
+    """This very return was recorded by an earlier, overlapping reading of the mailbox."""
+    if template is not None:
+        return request.latest is not None and request.latest.content == template
+    return not request.is_open and summary in [
+        request.summary,
+        *(a.text for a in request.additions),
+    ]
+
+
+def _sender_can_fix(err: DomainError) -> bool:
+    """A template the service refused for what it says (a chronology entry dated after
+    today): the sender is told why, as for an unreadable one."""
+    return isinstance(err, InvalidInput)
 
 
 def _agency_answering(ctx: ServiceContext, case: Case, sender: str) -> str | None:

@@ -14,17 +14,21 @@ from typing import Any
 from bot.domain.authorisation import SYSTEM, Operation
 from bot.domain.cases import Case
 from bot.domain.outbox import DueAction
+from bot.domain.papers import PAPERS_GO_OUT_AT
 from bot.domain.playbook import Audience
 from bot.domain.reminders import ReminderKind, plan_reminders, still_matters
 from bot.domain.stages import NEXT_STEP
 from bot.ports import UnitOfWork
 from bot.services.change import read_case, show_case
 from bot.services.context import ServiceContext
+from bot.services.papers import plan_papers
 from bot.services.wording import plural
 
 
 async def plan_case_reminders(ctx: ServiceContext, uow: UnitOfWork, case: Case) -> int:
-    """Plan every reminder still ahead (idempotent: planning again adds nothing)."""
+    """Plan every reminder still ahead (idempotent: planning again adds nothing), and the
+    papers' first version on the papers day as it now is."""
+    await plan_papers(ctx, uow, case)
     today, added = ctx.today(), 0
     timetable = ctx.timetable(case)
     for r in plan_reminders(case, timetable, ctx.playbook, ctx.workdays):
@@ -84,8 +88,10 @@ def _wording(ctx: ServiceContext, case: Case, kind: ReminderKind, payload: dict[
         start = datetime.fromisoformat(str(payload["meeting_start"])).astimezone(ctx.zone)
         if kind is ReminderKind.PAPERS:
             return (
-                f"The papers for the {ref} meeting go out today: the combined summary and the"
-                f" agencies' returns, for the meeting on {start:%A %d %B at %H:%M}."
+                f"The papers for the {ref} meeting go out today at {PAPERS_GO_OUT_AT:%H:%M}:"
+                " the Combined Summary built from the agencies' returns, so anything returned"
+                f" or added before then goes with it, for the meeting on"
+                f" {start:%A %d %B at %H:%M}."
             )
         return (
             f"The {ref} Rapid Review meeting is {_coming(ctx, start.date())} at {start:%H:%M};"

@@ -18,6 +18,7 @@ from bot.domain.cases import Case
 from bot.domain.directory import AgencyRole
 from bot.domain.papers import papers_day, papers_gone_out
 from bot.domain.requests import Addition, ReturnKind, ReturnRecorded, reply_kind
+from bot.domain.returns import StructuredReturn
 from bot.domain.stages import Stage
 from bot.services.change import read_case
 from bot.services.context import ServiceContext
@@ -78,6 +79,27 @@ async def reply_to_request(
     return await _reply(ctx, case.ref, agency, added=added)
 
 
+async def reply_with_structured_return(
+    ctx: ServiceContext,
+    *,
+    case_ref: str,
+    agency: str,
+    structured: StructuredReturn,
+    actor: str,
+    files: Sequence[str] = (),
+) -> Reply:
+    """The reply template answered (the Slack form, the Teams card, the Word template): the
+    agency's return, or the next version of it (a partial return completed) until the papers
+    go out. The caller gives the one receipt (`receipt`), as for a typed reply."""
+    case = await read_case(
+        ctx, case_ref, actor=actor, operation=Operation.RECORD_RETURN, agency=agency
+    )
+    event = await record_return(
+        ctx, case_ref=case.ref, agency=agency, actor=actor, structured=structured, files=files
+    )
+    return await _reply(ctx, case.ref, agency, recorded=event)
+
+
 async def _reply(
     ctx: ServiceContext,
     case_ref: str,
@@ -133,6 +155,12 @@ def receipt(ctx: ServiceContext, reply: Reply, medium: Medium) -> str:
             f"Added to your {reply.kind.label} for {reply.case_ref}"
             f" (addition {reply.additions}, {reply.added.on:%a %d %b})."
         )
+    elif reply.recorded is not None and reply.recorded.version > 1:
+        said = (
+            f"Thank you: version {reply.recorded.version} of your {reply.kind.label} for"
+            f" {reply.case_ref} was recorded on {reply.recorded.on:%a %d %b}, kept with the"
+            " earlier ones."
+        )
     else:
         on = reply.recorded.on if reply.recorded else ctx.today()
         said = (
@@ -146,6 +174,11 @@ def receipt(ctx: ServiceContext, reply: Reply, medium: Medium) -> str:
         if medium is Medium.EMAIL
         else f"post it in {ctx.chat.style.request_place}"
     )
+    if reply.recorded is not None and reply.recorded.partial:
+        return (
+            f"{said} It says more is to follow: send the whole return the same way by"
+            f" {reply.open_until:%a %d %b}, the day the papers go out; each version is kept."
+        )
     return (
         f"{said} To add to it (a file, say), {how} by {reply.open_until:%a %d %b},"
         " the day the papers go out."

@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from datetime import date
+from functools import partial
+
 from bot.domain.authorisation import Operation
 from bot.domain.cases import Case
-from bot.domain.errors import IllegalTransition
+from bot.domain.errors import DomainError, IllegalTransition, InvalidInput
 from bot.domain.ladder import chase_key, plan_chases
 from bot.domain.outbox import DueAction
 from bot.domain.papers import papers_day, papers_gone_out
@@ -16,12 +20,15 @@ from bot.domain.requests import (
     ReturnKind,
     ReturnRecorded,
 )
+from bot.domain.returns import StructuredReturn, after
 from bot.domain.stages import Action, Stage
 from bot.ports import Button, ChatStyle, RequestThread
 from bot.services.change import announce, change_case
 from bot.services.context import ServiceContext
 from bot.services.delivery import Medium, deliver_to_person, followed_by
+from bot.services.papers import plan_papers_update
 from bot.services.reminders import plan_case_reminders
+from bot.services.reply_templates import HOW_TO_RETURN_IT, template_for
 from bot.services.wording import plural
 
 
@@ -29,8 +36,7 @@ def how_to_answer(style: ChatStyle) -> dict[Medium, str]:
     return {
         Medium.CHAT: f"Press {style.bold('Submit return')}, or {style.reply_here} (files"
         f" welcome); press {style.bold('No involvement')} if your agency had none.",
-        Medium.EMAIL: "Reply to this email with your return, attaching any documents;"
-        ' if your agency had no involvement, reply "Nil return".',
+        Medium.EMAIL: HOW_TO_RETURN_IT,
     }
 
 
@@ -95,6 +101,7 @@ async def deliver_requests(ctx: ServiceContext, case: Case) -> int:
                 Button("No involvement", "no_involvement", value),
             ),
             about=RequestThread(case.ref, request.agency),
+            attachments=partial(template_for, ctx, case, request.agency, due),
         )
         delivered += 1
     await announce(
@@ -111,12 +118,17 @@ async def record_return(
     *,
     case_ref: str,
     agency: str,
-    kind: ReturnKind,
-    summary: str,
     actor: str,
+    kind: ReturnKind | None = None,
+    summary: str = "",
+    structured: StructuredReturn | None = None,
+    files: Sequence[str] = (),
 ) -> ReturnRecorded:
-    """Record the agency's return, stop its chase and tell the case channel. The person who
-    sent it gets one receipt, from the surface they used (`bot.services.receipts`)."""
+    """Record the agency's return, stop its chase and tell the case channel: free text of
+    `kind`, or the `structured` reply template (version 1; a structured return sent when one
+    is recorded is its next version, until the papers go out). Every return and version is
+    recorded here. The person who sent it gets one receipt, from the surface they used
+    (`bot.services.receipts`)."""
     today = ctx.today()
     async with change_case(
         ctx, case_ref, actor=actor, operation=Operation.RECORD_RETURN, agency=agency
@@ -125,22 +137,67 @@ async def record_return(
         if case.stage is Stage.CLOSED:
             raise IllegalTransition(f"{case.ref} is closed; returns are no longer recorded.")
         request = case.request_for(agency)
-        event = request.record_return(
-            kind, today, ctx.workdays.between(request.due, today), summary
-        )
+        late_by = ctx.workdays.between(request.due, today)
+        if structured is None:
+            if kind is None:
+                raise DomainError("A return is either free text of a kind, or the template.")
+            event = request.record_return(kind, today, late_by, summary)
+        else:
+            _refuse_future_events(structured, today)
+            if not request.is_open and papers_gone_out(
+                case, ctx.timetable(case), ctx.playbook.meeting, ctx.workdays, today
+            ):
+                raise ReturnClosed(closed_to_additions(ctx, case, agency))
+            event = request.record_structured(structured, today, late_by, actor, files)
         await change.uow.outbox.cancel(
             key_prefix=chase_key(case.ref, agency), reason="return received", at=ctx.now()
         )
-        change.record("return_recorded", agency=agency, kind=kind.value, late_by=event.late_by)
+        change.record(
+            "return_recorded" if event.first else "return_version_recorded",
+            agency=agency,
+            kind=event.kind.value,
+            late_by=event.late_by,
+            **_counts(structured, event),
+        )
+        await plan_papers_update(ctx, change.uow, case)  # after the papers: the next version
+    await announce(ctx, case, _told(ctx, case, event))
+    return event
+
+
+def _counts(structured: StructuredReturn | None, event: ReturnRecorded) -> dict[str, object]:
+    """What the audit keeps of a structured return: its shape, never its words."""
+    if structured is None:
+        return {}
+    return {
+        "version": event.version,
+        "entries": len(structured.chronology),
+        "contacts": len(structured.contacts),
+        "partial": structured.partial,
+    }
+
+
+def _refuse_future_events(structured: StructuredReturn, today: date) -> None:
+    ahead = after(structured, today)
+    if ahead:
+        numbers = ", ".join(str(n) for n in ahead[:10]) + (", ..." if len(ahead) > 10 else "")
+        raise InvalidInput(
+            f"Chronology {'entries' if len(ahead) > 1 else 'entry'} {numbers}"
+            f" {'are' if len(ahead) > 1 else 'is'} dated after today ({today:%d %b %Y}):"
+            " a chronology records what has happened."
+        )
+
+
+def _told(ctx: ServiceContext, case: Case, event: ReturnRecorded) -> str:
+    more = " (more to follow)" if event.partial else ""
+    name = ctx.agency_name(event.agency)
+    if not event.first:
+        return f"{name} sent version {event.version} of its return: a {event.kind.label}{more}."
     lateness = f", {plural(event.late_by, 'working day')} late" if event.late_by else ""
     outstanding = len(case.open_requests())
-    await announce(
-        ctx,
-        case,
-        f"{ctx.agency_name(agency)} returned a {kind.label}{lateness}. "
-        f"{plural(outstanding, 'return')} outstanding.",
+    return (
+        f"{name} returned a {event.kind.label}{more}{lateness}. "
+        f"{plural(outstanding, 'return')} outstanding."
     )
-    return event
 
 
 async def add_to_return(
@@ -162,6 +219,7 @@ async def add_to_return(
             raise ReturnClosed(closed_to_additions(ctx, case, agency))
         addition = request.add_to_return(text, today, actor)
         change.record("return_added_to", agency=agency, addition=len(request.additions))
+        await plan_papers_update(ctx, change.uow, case)
     await announce(
         ctx,
         case,

@@ -1,91 +1,66 @@
-"""The Panel submission: a Markdown document holding the whole decision record."""
+"""The Panel submission: the Combined Summary for the National Panel and its covering letter,
+as Word documents built from the stored decision record.
+
+They are built from the record on the day it was submitted, so building them again (for the
+email, after a crash, or to prove later what was sent) gives the same bytes and hashes.
+"""
 
 from __future__ import annotations
 
-import re
+from dataclasses import dataclass
 
+from bot.documents.covering_letter import covering_letter
+from bot.documents.panel_submission import panel_submission
+from bot.documents.views import Person
+from bot.documents.word import file_name, sha256_hex
 from bot.domain.cases import Case
 from bot.domain.errors import InvalidInput
+from bot.ports import WORD_CONTENT_TYPE, Attachment
 from bot.services.context import ServiceContext
-from bot.services.wording import plural
+from bot.services.papers_view import agency_returns, case_facts, decision_view
+
+MAIL_LIMIT_BYTES = 3 * 1024 * 1024  # Graph's limit for a message sent with its attachments
 
 
-def _yes_no(value: bool) -> str:
-    return "Yes" if value else "No"
+@dataclass(frozen=True, slots=True)
+class PanelDocuments:
+    submission: Attachment
+    letter: Attachment
+
+    @property
+    def attachments(self) -> list[Attachment]:
+        return [self.submission, self.letter]
+
+    def hashes(self) -> list[dict[str, str]]:
+        """Each document's name and SHA-256, for the audit log."""
+        return [{"name": a.name, "sha256": sha256_hex(a.content)} for a in self.attachments]
 
 
-def panel_document(ctx: ServiceContext, case: Case) -> str:
-    record = case.decision
-    if record is None:
+def panel_documents(ctx: ServiceContext, case: Case) -> PanelDocuments:
+    """The submission and its letter, as of the day the case was submitted."""
+    decision = decision_view(ctx, case)
+    if decision is None:
         raise InvalidInput(f"{case.ref} has no decision recorded yet.")
-    timetable = ctx.timetable(case)
-    meeting = case.meeting
-    criteria = ", ".join(c.value.replace("_", " ") for c in record.criteria_met) or "none"
-    absent = (
-        "\n".join(
-            f"- {ctx.agency_name(a)}: {why}" for a, why in record.absent_agency_reasons.items()
-        )
-        or "- none"
+    made_on = case.submitted_on or ctx.today()
+    facts = case_facts(ctx, case)
+    returns = agency_returns(ctx, case, as_of=made_on)
+    signed_by = tuple(Person(ctx.name(chair), "Chair") for chair in ctx.chairs())
+    documents = PanelDocuments(
+        submission=Attachment(
+            file_name(case.ref, "panel-submission"),
+            panel_submission(facts, returns, decision, made_on=made_on),
+            WORD_CONTENT_TYPE,
+        ),
+        letter=Attachment(
+            file_name(case.ref, "covering-letter"),
+            covering_letter(facts, decision, signatories=signed_by, made_on=made_on),
+            WORD_CONTENT_TYPE,
+        ),
     )
-    returns = "\n".join(
-        f"- {ctx.agency_name(r.agency)}: "
-        + (
-            f"{r.return_kind.label}, {r.returned_on:%d %b %Y}"
-            + (f" ({plural(r.late_by, 'working day')} late)" if r.late_by else "")
-            if r.return_kind and r.returned_on
-            else "no return"
+    size = sum(len(a.content) for a in documents.attachments)
+    if size > MAIL_LIMIT_BYTES:
+        raise InvalidInput(
+            f"The Panel documents for {case.ref} come to {size / 1_048_576:.1f} MB, more than"
+            " an email can carry (3 MB); send them to the Panel by its portal instead."
         )
-        for r in case.requests.values()
-    )
-    held = f"{meeting.start.astimezone(ctx.zone):%A %d %B %Y}" if meeting else "not held"
-    document = f"""# Rapid Review: {case.ref}
-
-{ctx.playbook.name}. Submitted to the Child Safeguarding Practice Review Panel.
-
-| | |
-|---|---|
-| Notified | {case.notified_on:%A %d %B %Y} |
-| Meeting | {held} |
-| Panel deadline | {timetable.panel_deadline:%A %d %B %Y} |
-| Decision taken | {record.decided_on:%A %d %B %Y} |
-| Decided by | {", ".join(ctx.name(p) for p in record.decided_by)} |
-
-## Considered against the Working Together criteria
-{_yes_no(record.considered_against_criteria)}. Criteria met: {criteria}.
-
-## Immediate safeguarding arrangements for the children
-{record.immediate_safeguarding}
-
-## Summary of facts
-{record.summary_of_facts}
-
-## Decision: {record.outcome.label}
-{record.outcome_reasons}
-
-## National review recommended: {_yes_no(record.national_review_recommended)}
-{record.national_review_reasons}
-
-## Immediate learning, and how it will be shared
-{record.immediate_learning}
-
-{record.learning_shared_how}
-
-## Potential for further learning
-{record.further_learning_potential}
-
-{
-        ("## Why no further learning is expected" + chr(10) + record.no_further_learning_reasons)
-        if record.no_further_learning_reasons
-        else ""
-    }
-
-## Agencies that took part
-{chr(10).join("- " + ctx.agency_name(a) for a in record.agencies_taking_part)}
-
-Involved agencies that did not take part, and why:
-{absent}
-
-## Information returns
-{returns}
-"""
-    return re.sub(r"\n{3,}", "\n\n", document)
+    return documents

@@ -6,16 +6,14 @@ sees each problem under its own field and loses nothing they typed.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
 from pydantic import ValidationError
 from pydantic_core import ErrorDetails
 
-from bot.domain.decision import TEXT_MAX_CHARS, DecisionRecord
+from bot.domain.decision import DecisionRecord
 from bot.domain.notification import Notification
-from bot.domain.requests import ReturnKind
 
 Values = dict[str, dict[str, dict[str, Any]]]
 
@@ -24,13 +22,6 @@ class Invalid(Exception):
     def __init__(self, errors: dict[str, str]) -> None:
         super().__init__("; ".join(f"{k}: {v}" for k, v in errors.items()))
         self.errors = errors
-
-
-@dataclass(frozen=True, slots=True)
-class ReturnForm:
-    kind: ReturnKind
-    summary: str
-    files: tuple[str, ...]  # file names; the files stay in chat, where they were posted
 
 
 def _element(values: Values, block: str) -> dict[str, Any]:
@@ -53,23 +44,6 @@ def _choices(values: Values, block: str) -> list[str]:
 def _date(values: Values, block: str) -> str | None:
     picked = _element(values, block).get("selected_date")
     return str(picked) if picked else None
-
-
-def read_return(values: Values) -> ReturnForm:
-    kind = _choice(values, "kind")
-    summary = _text(values, "summary")
-    files = tuple(str(f.get("name", "file")) for f in _element(values, "files").get("files") or [])
-    errors: dict[str, str] = {}
-    if kind is None:
-        errors["kind"] = "Choose what you are returning."
-    elif kind != ReturnKind.NIL.value and not (summary or files):
-        errors["summary"] = "Write a summary, or attach your agency's return."
-    if len(summary) > TEXT_MAX_CHARS:
-        errors["summary"] = f"Too long: at most {TEXT_MAX_CHARS} characters."
-    if errors:
-        raise Invalid(errors)
-    assert kind is not None
-    return ReturnForm(ReturnKind(kind), summary, files)
 
 
 def _too_long(error: ErrorDetails) -> str | None:

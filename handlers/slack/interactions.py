@@ -25,7 +25,7 @@ from bot.services.delivery import Medium
 from bot.services.facade import Services
 from bot.services.replies import receipt, with_files
 from handlers.render import render_slots
-from handlers.slack import forms, views
+from handlers.slack import forms, return_form, views
 from handlers.slack.after_ack import AfterAck
 from handlers.slack.answers import Answers
 from handlers.slack.button_values import about, ref_or_none, slot_start
@@ -126,7 +126,7 @@ class Interactions:
                 agency=press.detail,
             )
             agency_name = self.services.ctx.agency_name(press.detail)
-            view = views.return_modal(press.case_ref, press.detail, agency_name)
+            view = return_form.return_modal(press.case_ref, press.detail, agency_name)
             await self.client.views_open(trigger_id=str(body["trigger_id"]), view=view)
             return None
 
@@ -169,19 +169,39 @@ class Interactions:
             await self.answers.send(url, said)
 
     async def return_submitted(self, ack: AsyncAck, body: Body) -> None:
+        """The reply template from the form: the agency's return, or its next version (a
+        partial return completed). Free text typed in a thread stays the summary, as before."""
         view = body["view"]
-        form = await _accepted(ack, lambda: forms.read_return(view["state"]["values"]))
+        today = self.services.ctx.today()
+        form = await _accepted(ack, lambda: return_form.read_return(view["state"]["values"], today))
         if form is None:
             return
         case_ref, _, agency = str(view.get("private_metadata", "")).partition("|")
-        summary = with_files(form.summary, form.files)
         user = str(body["user"]["id"])
 
         async def record() -> None:
-            _, said = await self.answer_reply(user, case_ref, agency, summary, form.kind)
-            await self.tell(user, said)
+            await self.tell(user, await self.answer_template(user, case_ref, agency, form))
 
         self.later.submit(record)
+
+    async def answer_template(
+        self, user_id: str, case_ref: str, agency: str, form: return_form.ReturnForm
+    ) -> str:
+        """Record the form's return: the one receipt, or the refusal, to tell the person."""
+        email = await self.people.email_of(user_id)
+        if email is None:
+            return NOT_KNOWN
+        try:
+            reply = await self.services.reply_with_structured_return(
+                case_ref=case_ref,
+                agency=agency,
+                structured=form.structured,
+                actor=email,
+                files=form.files,
+            )
+        except DomainError as err:
+            return f"Sorry: {self.chat.escape(err.message)}"
+        return receipt(self.services.ctx, reply, Medium.CHAT)
 
     async def direct_message(self, event: Body) -> None:
         """A message to the bot in its direct messages. In the thread of a request it is the

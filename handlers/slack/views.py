@@ -13,7 +13,6 @@ from typing import Any
 from bot.adapters.slack.card import escape
 from bot.domain.decision import TEXT_MAX_CHARS, Criterion, DecisionRecord, ReviewOutcome
 from bot.domain.notification import NAME_MAX_CHARS, NAMES_MAX
-from bot.domain.requests import ReturnKind
 from bot.services.context import ServiceContext
 from bot.services.meetings import SlotOffer
 from bot.services.presence import CaseAtAGlance
@@ -76,35 +75,6 @@ def _modal(callback: str, title: str, submit: str, meta: str, blocks: list[Block
         "close": _text("Cancel"),
         "blocks": blocks,
     }
-
-
-def return_modal(case_ref: str, agency: str, agency_name: str) -> Block:
-    kinds = [_option(k.value, k.label) for k in ReturnKind]
-    return _modal(
-        RETURN_MODAL,
-        "Information return",
-        "Submit return",
-        f"{case_ref}|{agency}",
-        [
-            {
-                "type": "section",
-                "text": {"type": "mrkdwn", "text": f"*{case_ref}*: return for {agency_name}"},
-            },
-            _input("kind", "What are you returning?", {"type": "radio_buttons", "options": kinds}),
-            _words(
-                "summary",
-                "Summary of your agency's involvement",
-                optional=True,
-                hint="Needed for a full return or a factual summary; no names needed here.",
-            ),
-            _input(
-                "files",
-                "Documents",
-                {"type": "file_input", "max_files": 10},
-                optional=True,
-            ),
-        ],
-    )
 
 
 def decision_modal(

@@ -92,6 +92,17 @@ def choices(options: Sequence[tuple[str, str]], value: Sequence[str]) -> Element
     return made
 
 
+def toggle(title: str, on: bool = False) -> Element:
+    """A yes-or-no box; Teams hands back "true" or "false"."""
+    return {
+        "type": "Input.Toggle",
+        "title": title[:75],
+        "valueOn": "true",
+        "valueOff": "false",
+        "value": "true" if on else "false",
+    }
+
+
 def date_input(value: str = "") -> Element:
     return {"type": "Input.Date", "value": value}
 

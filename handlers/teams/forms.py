@@ -8,14 +8,18 @@ the shape those expect, so a form is refused for exactly the same reasons on bot
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import date
 from typing import Any
 
 from bot.domain.decision import TEXT_MAX_CHARS, Criterion, DecisionRecord, ReviewOutcome
-from bot.domain.requests import ReturnKind
+from bot.domain.return_lines import CHRONOLOGY_FORMAT, CONTACTS_FORMAT
+from bot.domain.returns import Involvement
 from handlers.slack import forms as slack_forms
-from handlers.slack.forms import Invalid, ReturnForm
+from handlers.slack import return_form as slack_return
+from handlers.slack.forms import Invalid
+from handlers.slack.return_form import WORDS, ReturnForm
 from handlers.teams import cards
-from handlers.teams.cards import choice, choices, date_input, field, kept, text, words
+from handlers.teams.cards import choice, choices, date_input, field, kept, text, toggle, words
 from handlers.teams.turn import Card
 
 RETURN_FORM = "return_form"
@@ -43,10 +47,22 @@ DECISION_FIELDS: tuple[tuple[str, str, str, bool], ...] = (
     ("decided_by", "Decided by", "deciders", False),
     ("decided_on", "Decided on", "date", False),
 )
+SECURED = [("yes", "Yes"), ("no", "No"), ("not_yet", "Not yet")]
+# The template's boxes, one line per entry where it has lines: (name, label, limit, hint)
+RETURN_BOXES: tuple[tuple[str, str, int, str], ...] = (
+    ("contacts", "Key contacts", TEXT_MAX_CHARS, f"One a line: {CONTACTS_FORMAT}"),
+    (
+        "chronology",
+        "Chronology",
+        TEXT_MAX_CHARS,
+        f"One event a line: {CHRONOLOGY_FORMAT}. A longer chronology goes in the Word"
+        " template, or send it as a file.",
+    ),
+    *((name, label, min(limit, TEXT_MAX_CHARS), "") for name, label, limit in WORDS),
+)
 HINTS = {
     "no_further_learning_reasons": "Required unless the outcome is an LCSPR.",
     "absent_agency_reasons": "One line each: agency code: reason",
-    "summary": "Needed for a full return or a factual summary; no names needed here.",
     "documents": "One a line: the document's name or link. Or send the files in this chat"
     " once the return is recorded: each is added to it.",
 }
@@ -60,28 +76,51 @@ def return_form(
     values: dict[str, Any] | None = None,
     errors: dict[str, str] | None = None,
 ) -> Card:
+    """The reply template's fields, as the Slack form asks them, each problem under its
+    field and every value kept when the card is shown again."""
     values, errors = values or {}, errors or {}
-    kinds = [(k.value, k.label) for k in ReturnKind]
-    body = [
-        text(f"**{case_ref}**: return for {agency_name}", weight="Bolder"),
-        *field("kind", "What are you returning?", choice(kinds, kept(values, "kind")), errors),
-        *field(
-            "summary",
-            "Summary of your agency's involvement",
-            words(TEXT_MAX_CHARS, kept(values, "summary")),
-            errors,
-            optional=True,
-            hint=HINTS["summary"],
-        ),
-        *field(
-            "documents",
-            "Documents",
-            words(DOCUMENTS_MAX * (DOCUMENT_MAX_CHARS + 1), kept(values, "documents")),
-            errors,
-            optional=True,
-            hint=HINTS["documents"],
-        ),
+    body: list[dict[str, Any]] = [
+        text(f"**{case_ref}**: return for {agency_name}", weight="Bolder")
     ]
+    if errors:
+        body.append(text("Nothing was recorded: put right what is marked below.", subtle=True))
+    involvement = [(i.value, i.label.capitalize()) for i in Involvement]
+    body += field(
+        "involvement",
+        "Your agency's involvement",
+        choice(involvement, kept(values, "involvement")),
+        errors,
+    )
+    body += field(
+        "period_from",
+        "Involved from",
+        date_input(kept(values, "period_from")),
+        errors,
+        optional=True,
+    )
+    body += field(
+        "period_to", "Involved until", date_input(kept(values, "period_to")), errors, optional=True
+    )
+    for name, label, limit, hint in RETURN_BOXES:
+        body += field(
+            name, label, words(limit, kept(values, name)), errors, optional=True, hint=hint
+        )
+    body += field(
+        "records_secured",
+        "Records secured?",
+        choice(SECURED, kept(values, "records_secured")),
+        errors,
+    )
+    partial = toggle("This return is partial: more to follow", kept(values, "partial") == "true")
+    body += field("partial", "More to follow?", partial, errors, optional=True)
+    body += field(
+        "documents",
+        "Documents",
+        words(DOCUMENTS_MAX * (DOCUMENT_MAX_CHARS + 1), kept(values, "documents")),
+        errors,
+        optional=True,
+        hint=HINTS["documents"],
+    )
     value = f"{case_ref}|{agency}"
     return cards.card(body, [cards.submit("Submit return", RETURN_FORM, value, to=for_email)])
 
@@ -132,21 +171,28 @@ def _split(value: str) -> list[str]:
     return [v.strip() for v in value.split(",")[:100] if v.strip()]
 
 
-def read_return(values: dict[str, Any]) -> ReturnForm:
+def read_return(values: dict[str, Any], today: date) -> ReturnForm:
+    """The submitted card read by the Slack form's reader, so both refuse alike."""
     documents = [d.strip() for d in _value(values, "documents").splitlines() if d.strip()]
     errors: dict[str, str] = {}
     if len(documents) > DOCUMENTS_MAX:
         errors["documents"] = f"Too many: at most {DOCUMENTS_MAX}."
     elif any(len(d) > DOCUMENT_MAX_CHARS for d in documents):
         errors["documents"] = f"Too long: at most {DOCUMENT_MAX_CHARS} characters each."
-    kind = _value(values, "kind")
     slack_values: dict[str, dict[str, dict[str, Any]]] = {
-        "kind": {"value": {"selected_option": {"value": kind} if kind else None}},
-        "summary": {"value": {"value": _value(values, "summary")}},
-        "files": {"value": {"files": [{"name": d} for d in documents]}},
+        name: {"value": {"selected_option": {"value": chosen} if chosen else None}}
+        for name in ("involvement", "records_secured")
+        for chosen in [_value(values, name)]
     }
+    for name in ("period_from", "period_to"):
+        slack_values[name] = {"value": {"selected_date": _value(values, name) or None}}
+    for name, *_ in RETURN_BOXES:
+        slack_values[name] = {"value": {"value": _value(values, name)}}
+    partial = [{"value": "partial"}] if _value(values, "partial") == "true" else []
+    slack_values["partial"] = {"value": {"selected_options": partial}}
+    slack_values["files"] = {"value": {"files": [{"name": d} for d in documents]}}
     try:
-        form = slack_forms.read_return(slack_values)
+        form = slack_return.read_return(slack_values, today)
     except Invalid as invalid:
         raise Invalid(invalid.errors | errors) from None
     if errors:

@@ -13,7 +13,7 @@ from bot.domain.requests import ReturnKind
 from bot.logging import get_logger
 from bot.services.delivery import Medium
 from bot.services.facade import Services
-from bot.services.replies import receipt, with_files
+from bot.services.replies import receipt
 from handlers.slack.button_values import ref_or_none, slot_start
 from handlers.slack.forms import Invalid
 from handlers.slack.interactions import UNEXPECTED
@@ -112,18 +112,18 @@ class Presses:
         if not await self._for_them(back, values, email):
             return
         try:
-            form = forms.read_return(values)
+            form = forms.read_return(values, self.services.ctx.today())
         except Invalid as invalid:
             name = self.services.ctx.agency_name(agency)
             again = forms.return_form(case_ref, agency, name, email, values, invalid.errors)
             await self._show(turn, back, again)
             return
-        reply = await self.services.reply_to_request(
+        reply = await self.services.reply_with_structured_return(
             case_ref=case_ref,
             agency=agency,
-            text=with_files(form.summary, form.files),
+            structured=form.structured,
             actor=email,
-            kind=form.kind,
+            files=form.files,
         )
         said = receipt(self.services.ctx, reply, Medium.CHAT)
         await self._receipt(turn, back, reply.case_ref, agency, said)

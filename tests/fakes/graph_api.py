@@ -9,6 +9,8 @@ are deduplicated by `transactionId`, as Graph documents; getSchedule counts the 
 meetings in their attendees' diaries. Action parameters (getSchedule, sendMail, cancel) are
 read case-insensitively, as Graph does. Mail sent is kept in Sent Items with the Message-ID and
 conversation Exchange would give it, found again by a singleValueExtendedProperties filter;
+an event's file attachments reach its attendees' copies only with the event's next update
+(a PATCH), as Graph's "Add attachment" page says;
 its copy there has no internet headers (Graph shows none on sent items). Inbox messages show
 their `internetMessageHeaders` only when `$select` asks for them, as Graph does.
 
@@ -58,6 +60,7 @@ STATIC_TOKEN = "static-test-token"  # what the tests' own credential hands out
 MAILBOX = "rapid.review@partnership.example.org"
 EVERY_ROLE = frozenset({"Calendars.ReadWrite", "Mail.Read", "Mail.Send", "User.ReadBasic.All"})
 MAX_SCHEDULES = 20  # the adapter's promise; a larger request is refused so a regression shows
+MAX_EVENT_ATTACHMENT = 3 * 1024 * 1024  # Graph attaches "under 3 MB" to an event in one call
 UTC = dt.UTC
 Json = dict[str, Any]
 Diary = list[tuple[dt.datetime, dt.datetime, str]]  # start, end, free/busy status
@@ -111,6 +114,10 @@ class Event:
     transaction_id: str | None
     online: bool
     cancelled: str | None = None  # the comment sent with the cancellation
+    # The organiser's file attachments, by id: name, content type, bytes.
+    attachments: dict[str, tuple[str, str, bytes]] = field(default_factory=dict)
+    # What attendees' copies hold: the attachments as of the last update sent (a PATCH).
+    attendee_copy: dict[str, tuple[str, str, bytes]] = field(default_factory=dict)
 
 
 @dataclass
@@ -267,6 +274,14 @@ class GraphApiFake:
             (f"{user}/events/{{event}}", "GET", _get_event, _CAL_READ),
             (f"{user}/events/{{event}}", "PATCH", _patch_event, _CAL_WRITE),
             (f"{user}/events/{{event}}/cancel", "POST", _cancel_event, _CAL_WRITE),
+            (f"{user}/events/{{event}}/attachments", "GET", _event_attachments, _CAL_WRITE),
+            (f"{user}/events/{{event}}/attachments", "POST", _attach_to_event, _CAL_WRITE),
+            (
+                f"{user}/events/{{event}}/attachments/{{attachment}}",
+                "DELETE",
+                _detach_from_event,
+                _CAL_WRITE,
+            ),
             (f"{user}/sendMail", "POST", _send_mail, frozenset({"Mail.Send"})),
             (messages, "GET", _list_messages, _MAIL_READ),
             (f"{messages}/{{message}}/attachments", "GET", _list_attachments, _MAIL_READ),
@@ -508,7 +523,51 @@ def _patch_event(fake: GraphApiFake, ctx: Ctx) -> Answer:
     if "attendees" in body:  # the whole list; answers already given stay with their people
         known = {a["emailAddress"]["address"].lower(): a["status"] for a in event.attendees}
         event.attendees = _attendees(body["attendees"], known)
+    if "body" in body:
+        event.body = _item_body(body["body"])
+    event.attendee_copy = dict(event.attachments)  # the update carries the attachments
     return 200, _event_json(event)
+
+
+def _attach_to_event(fake: GraphApiFake, ctx: Ctx) -> Answer:
+    event, item = _event(fake, ctx), _object(ctx.body)
+    if item.get("@odata.type") != "#microsoft.graph.fileAttachment":
+        raise _bad("The fake expects a file attachment here.")
+    if not item.get("name"):
+        raise _bad("An attachment needs a name.")
+    try:
+        content = base64.b64decode(item.get("contentBytes", ""), validate=True)
+    except (binascii.Error, ValueError):
+        raise _bad("contentBytes is not base64.") from None
+    if len(content) >= MAX_EVENT_ATTACHMENT:  # the adapter refuses first: a regression shows
+        raise GraphError(413, "RequestEntityTooLarge", "The attachment is too large.")
+    attachment_id = f"AAMkAGV2ZW50YXR0{next(fake._ids):06d}="
+    kind = str(item.get("contentType") or "application/octet-stream")
+    event.attachments[attachment_id] = (str(item["name"]), kind, content)
+    shown = {"@odata.type": "#microsoft.graph.fileAttachment", "id": attachment_id}
+    return 201, shown | {"name": item["name"], "contentType": kind, "size": len(content)}
+
+
+def _event_attachments(fake: GraphApiFake, ctx: Ctx) -> Answer:
+    value = [
+        {
+            "@odata.type": "#microsoft.graph.fileAttachment",
+            "id": attachment_id,
+            "name": name,
+            "contentType": kind,
+            "size": len(content),
+            "contentBytes": base64.b64encode(content).decode(),
+        }
+        for attachment_id, (name, kind, content) in _event(fake, ctx).attachments.items()
+    ]
+    return 200, {"value": [_select(v, ctx) for v in value]}
+
+
+def _detach_from_event(fake: GraphApiFake, ctx: Ctx) -> Answer:
+    event = _event(fake, ctx)
+    if event.attachments.pop(ctx.params["attachment"], None) is None:
+        raise _gone()
+    return 204, None
 
 
 def _cancel_event(fake: GraphApiFake, ctx: Ctx) -> Answer:

@@ -2,11 +2,14 @@
 
 It checks what Slack checks and answers in Slack's words: the bearer token (`not_authed`,
 `invalid_auth`), then each method's arguments and rules (tests/fakes/slack_methods.py). Only the
-methods the bot uses, plus `auth.test`, are served; any other is `unknown_method`.
+methods the bot uses, plus `auth.test`, are served; any other is `unknown_method`. Files are
+uploaded through Slack's current flow (tests/fakes/slack_files.py), the bytes to an upload URL
+the fake serves (`/upload/{file_id}`) and kept in `uploads`.
 
 Knobs: `fail(method, ...)` makes the next calls of a method fail (a Slack error code, a 429 with
-`Retry-After`, a bare 500/503); `add_user` and `add_channel` seed the workspace. `calls` records
-every request, refused and failed ones included. Use only fictional people (`@example.org`).
+`Retry-After`, a bare 500/503; "upload" is the upload URL); `add_user` and `add_channel` seed
+the workspace. `calls` records every request, refused and failed ones included. Use only
+fictional people (`@example.org`).
 """
 
 from __future__ import annotations
@@ -26,6 +29,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, PlainTextResponse, Response
 from starlette.routing import Route
 
+from tests.fakes import slack_files
 from tests.fakes.slack_methods import APP_CALLER, METHODS
 from tests.fakes.slack_model import Args, Channel, Message, SlackError
 from tests.fakes.threaded import listening
@@ -78,6 +82,7 @@ class SlackApiFake:
         self.triggers: dict[str, bool] = {}  # trigger id -> used (one view per trigger)
         self.views: dict[str, dict[str, Any]] = {}  # modals opened, by view id
         self.homes: dict[str, dict[str, Any]] = {}  # user id -> their published App Home
+        self.uploads: dict[str, slack_files.Upload] = {}  # file id -> its upload, then share
 
     def trigger(self) -> str:
         """A trigger id, as Slack hands one with a command or a button press."""
@@ -139,6 +144,14 @@ class SlackApiFake:
     def counts(self) -> Counter[str]:
         return Counter(c.method for c in self.calls)
 
+    def files_in(self, channel: str) -> list[slack_files.Upload]:
+        """The files shared in `channel`, in the order they were shared."""
+        return [u for u in self.uploads.values() if u.channel == channel]
+
+    def upload_url(self, file_id: str) -> str:
+        """Where getUploadURLExternal sends the bytes (files.slack.com/upload/v1/... in Slack)."""
+        return f"{self.base_url.removesuffix('api/')}upload/{file_id}"
+
     def by_name(self, name: str) -> Channel | None:
         return next((c for c in self.channels.values() if c.name == name), None)
 
@@ -153,6 +166,7 @@ class SlackApiFake:
             routes=[
                 Route("/api/{method}", self._endpoint, methods=["GET", "POST"]),
                 Route("/response/{key}", self._response_url, methods=["POST"]),
+                Route("/upload/{file_id}", self._upload, methods=["POST"]),
             ]
         )
 
@@ -165,6 +179,22 @@ class SlackApiFake:
             {"key": request.path_params["key"], **json.loads(await request.body())}
         )
         return PlainTextResponse("ok")
+
+    async def _upload(self, request: Request) -> Response:
+        """The upload URL: its id is its authority (no token), the body the file's bytes."""
+        file_id = request.path_params["file_id"]
+        queued = self._failures.get("upload")
+        failure = queued.popleft() if queued else None
+        if failure is not None:
+            self.calls.append(Call("upload", {"file_id": file_id}, failure.status, failure.error))
+            return _http_failure(failure)
+        upload = self.uploads.get(file_id)
+        if upload is None or upload.channel is not None:  # unknown, or already shared
+            self.calls.append(Call("upload", {"file_id": file_id}, 404, "not_found"))
+            return PlainTextResponse("Not Found", 404)
+        upload.content = await request.body()
+        self.calls.append(Call("upload", {"file_id": file_id}))
+        return PlainTextResponse(f"OK - {len(upload.content)}")
 
     async def _endpoint(self, request: Request) -> Response:
         method = request.path_params["method"]

@@ -173,7 +173,7 @@ async def test_a_request_card_pressed_by_someone_else_is_refused_in_words(
     assert (await world.services.status(case_ref=ref, actor=CHAIR)).case.request_for("la").is_open
 
 
-async def test_a_return_by_card_refuses_a_missing_summary_then_becomes_a_receipt(
+async def test_a_return_by_card_refuses_a_missing_analysis_then_becomes_a_receipt(
     world: World, teams: TeamsInbound, back: RecordingBack
 ) -> None:
     ref = await world.open_with_requests()
@@ -182,13 +182,13 @@ async def test_a_return_by_card_refuses_a_missing_summary_then_becomes_a_receipt
     assert form is not None and [a["data"] for a in actions(form)] == [
         {"action": "return_form", "value": f"{ref}|la", "to": LA_SPOC}
     ]
-    submit = {"to": LA_SPOC, "kind": "full", "summary": "", "documents": ""}
+    submit = {"to": LA_SPOC, "involvement": "full", "records_secured": "no", "documents": ""}
     await teams.message(pressed(LA_SPOC, "return_form", f"{ref}|la", **submit), back)
     (_, again, _) = back.updates[-1]
     assert again is not None
-    assert "Write a summary, or attach your agency's return." in card_text(again)
+    assert "An agency that was involved gives its analysis or its chronology" in card_text(again)
 
-    submit |= {"summary": "Known to early help.", "documents": "Chronology.docx"}
+    submit |= {"analysis": "Known to early help.", "documents": "Chronology.docx"}
     await teams.message(pressed(LA_SPOC, "return_form", f"{ref}|la", **submit), back)
     (card_id, receipt, said) = back.updates[-1]
     assert card_id == "card-1" and receipt is not None and not actions(receipt)

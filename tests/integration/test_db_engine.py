@@ -78,7 +78,7 @@ async def test_migrations_bring_an_empty_database_to_head(unmigrated_database_ur
 
     await upgrade(unmigrated_database_url)
 
-    assert await current_revision(unmigrated_database_url) == head_revision() == "0008"
+    assert await current_revision(unmigrated_database_url) == head_revision() == "0009"
     assert await is_current(unmigrated_database_url)
     await upgrade(unmigrated_database_url)  # again: nothing to do, no error
 
@@ -93,7 +93,7 @@ async def test_at_start_sqlite_migrates_itself_and_postgres_is_only_checked(
     with pytest.raises(SchemaOutOfDate) as refused:
         await ensure_schema(unmigrated_database_url)
     assert str(refused.value).endswith(
-        "is at revision none (it is empty) but this rrbot needs 0008; run `rrbot db upgrade`."
+        "is at revision none (it is empty) but this rrbot needs 0009; run `rrbot db upgrade`."
     )
     assert not await is_current(unmigrated_database_url)
 

@@ -2,15 +2,23 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 from click.testing import CliRunner
+from docx import Document
 
 from bot.cli import cli
 
 
 @pytest.fixture(scope="module")
-def llr_demo() -> str:
-    result = CliRunner().invoke(cli, ["demo"])
+def papers(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return tmp_path_factory.mktemp("papers")
+
+
+@pytest.fixture(scope="module")
+def llr_demo(papers: Path) -> str:
+    result = CliRunner().invoke(cli, ["demo", "--papers", str(papers)])
     assert result.exit_code == 0, result.output
     return result.output
 
@@ -30,11 +38,36 @@ def llr_demo() -> str:
         "the meeting was quorate",  # the meeting is held
         "Decision recorded for LLR-RR-2026-001",
         "submitted to the National Panel",
+        # The papers go on the papers day; the GP's reply after them makes a version 2.
+        "Meeting papers for LLR-RR-2026-001, version 1: the Combined Summary",
+        "LLR-RR-2026-001_combined-summary_v1.docx",
+        "Changed: Riverside GP Practice's return received, 1 working day late. Version 1 is"
+        " superseded.",
+        "subject: Rapid Review decision: LLR-RR-2026-001",  # the Panel gets the Word documents
+        "[attached: LLR-RR-2026-001_panel-submission.docx",
+        "[attached: LLR-RR-2026-001_covering-letter.docx",
+        "subject: Rapid Review outcome: LLR-RR-2026-001",  # the GP is told by email
         "within the deadline",  # the timeliness summary
+        "The case's Word documents (fictional) are in",
     ],
 )
 def test_the_demo_shows(llr_demo: str, moment: str) -> None:
     assert moment in llr_demo
+
+
+def test_the_demo_leaves_the_word_documents_where_it_says(llr_demo: str, papers: Path) -> None:
+    folder = papers / "llr-rr-2026-001"
+    assert str(folder) in llr_demo
+    assert sorted(p.name for p in folder.iterdir()) == [
+        "LLR-RR-2026-001_combined-summary_v1.docx",
+        "LLR-RR-2026-001_combined-summary_v2.docx",
+        "LLR-RR-2026-001_covering-letter.docx",
+        "LLR-RR-2026-001_panel-submission.docx",
+    ]
+    version_2 = Document(str(folder / "LLR-RR-2026-001_combined-summary_v2.docx"))
+    assert "Jamie Fictitious" in "\n".join(  # the papers: the one place the child is named
+        c.text for t in version_2.tables for r in t.rows for c in r.cells
+    )
 
 
 def test_the_demo_never_shows_the_childs_name(llr_demo: str) -> None:
@@ -54,8 +87,12 @@ def test_christmas_is_skipped(llr_demo: str) -> None:
         ("leeds", "2026-08-27"),
     ],
 )
-def test_every_playbook_runs_the_demo_to_a_timely_submission(playbook: str, notified: str) -> None:
-    result = CliRunner().invoke(cli, ["demo", "--playbook", playbook, "--notified", notified])
+def test_every_playbook_runs_the_demo_to_a_timely_submission(
+    playbook: str, notified: str, tmp_path: Path
+) -> None:
+    result = CliRunner().invoke(
+        cli, ["demo", "--playbook", playbook, "--notified", notified, "--papers", str(tmp_path)]
+    )
     assert result.exit_code == 0, result.output
     assert "within the deadline" in result.output
 

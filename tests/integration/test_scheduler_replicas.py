@@ -75,7 +75,7 @@ async def test_two_schedulers_send_every_rung_exactly_once(database_url: str) ->
             (refs[3], "school"): local(date(2026, 12, 23), "10:00"),  # long before any rung
         }
 
-        sent = []
+        sent, papers = [], []
         at = local(date(2026, 12, 21), "11:00")
         while at <= local(date(2027, 1, 13), "17:00"):
             clock.set(at)
@@ -90,8 +90,11 @@ async def test_two_schedulers_send_every_rung_exactly_once(database_url: str) ->
                 tick_once(b.services, worker="bot-b-202", limit=3),
             )
             sent += [
-                (at, i) for i in a.transcript.items[before:] if i.kind in ("dm", "email", "channel")
+                (at, i)
+                for i in a.transcript.items[before:]
+                if i.kind in ("dm", "email", "channel") and not i.files  # the papers: below
             ]
+            papers += [i for i in a.transcript.items[before:] if i.kind == "file"]
             at += timedelta(hours=1)
 
         async with a.engine.connect() as connection:
@@ -113,6 +116,12 @@ async def test_two_schedulers_send_every_rung_exactly_once(database_url: str) ->
     repeated = [m for m, n in Counter((i.to, i.text) for _, i in sent).items() if n > 1]
     assert repeated == [], "sent twice"
     assert {r.leased_by for r in done} == {"bot-a-101", "bot-b-202"}  # both did real work
+    # Each case's papers went once, on its papers day (no meeting booked: day 10, Wed 06 Jan);
+    # the police's return after it made the second case a version 2, once.
+    assert sorted(f.subject for f in papers) == sorted(
+        [f"{ref}_combined-summary_v1.docx" for ref in refs]
+        + [f"{refs[1]}_combined-summary_v2.docx"]
+    )
     # Both replicas worked on the same cases at once: a collision on a case is run again at
     # once, never left to wait out a backoff as a failure.
     collided = [r.idempotency_key for r in rows if "ConcurrentUpdate" in (r.last_error or "")]

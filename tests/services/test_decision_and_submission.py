@@ -90,7 +90,7 @@ async def test_a_decision_before_the_meeting_is_refused_with_what_comes_next(
         )
 
 
-async def test_llr_submits_only_after_ratification_and_the_document_holds_the_record(
+async def test_llr_submits_only_after_ratification_then_closes(
     world: World,
 ) -> None:
     ref = await held(world)
@@ -101,18 +101,8 @@ async def test_llr_submits_only_after_ratification_and_the_document_holds_the_re
         await world.services.submit_to_panel(case_ref=ref, actor=OFFICER)
     world.at(date(2027, 1, 8), "10:00")
     await world.services.ratify(case_ref=ref, actor=CHAIR)
-    document = await world.services.submit_to_panel(case_ref=ref, actor=OFFICER)
-    for heading in (
-        "Immediate safeguarding",
-        "Summary of facts",
-        "Decision: Commission",
-        "National review recommended: No",
-        "Immediate learning",
-        "Potential for further learning",
-        "Agencies that took part",
-    ):
-        assert heading in document
-    assert "Jamie" not in document.splitlines()[0]
+    documents = await world.services.submit_to_panel(case_ref=ref, actor=OFFICER)
+    assert documents == f"{ref}_panel-submission.docx and {ref}_covering-letter.docx"
     case = world.store.cases[ref]
     assert case.stage is Stage.SUBMITTED
     assert case.submitted_on == date(2027, 1, 8)
@@ -120,7 +110,8 @@ async def test_llr_submits_only_after_ratification_and_the_document_holds_the_re
     assert "3 working days before the deadline (Wed 13 Jan)" in posts[-1]
     closed = await world.services.close_case(case_ref=ref, actor=OFFICER)
     assert closed.stage is Stage.CLOSED
-    assert not [a for a in world.store.actions.values() if a.done_at is None]
+    # Closing drops what no longer matters; the outcome letters the submission set going stay.
+    assert [a.key for a in world.store.actions.values() if a.done_at is None] == [f"{ref}:outcome"]
 
 
 async def test_the_submission_is_emailed_to_the_panel_with_the_document_attached() -> None:
@@ -145,6 +136,9 @@ async def test_the_submission_is_emailed_to_the_panel_with_the_document_attached
 
     (sent,) = world.transcript.to("panel@nationalpanel.example.org", "email")
     assert sent.subject == f"Rapid Review decision: {ref}"  # the reference, never a name
-    assert f"[attached: {ref}-rapid-review.md," in sent.text
+    assert [f.name for f in sent.files] == [
+        f"{ref}_panel-submission.docx",
+        f"{ref}_covering-letter.docx",
+    ]  # what they hold: test_panel_and_outcome.py
     posts = [i.text for i in world.transcript.to(f"#{ref.lower()}", "channel")]
     assert any("emailed to panel@nationalpanel.example.org" in p for p in posts)

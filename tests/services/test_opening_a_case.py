@@ -43,6 +43,21 @@ async def test_an_unknown_agency_is_refused_with_the_known_ones(world: World) ->
     assert world.store.cases == {}
 
 
+async def test_the_referring_agency_is_kept_to_be_told_the_outcome(world: World) -> None:
+    ref = await world.open(referred_by="police")
+    assert world.store.cases[ref].referred_by == "police"
+
+
+async def test_a_referrer_outside_the_directory_is_refused_saying_why(world: World) -> None:
+    with pytest.raises(InvalidInput) as refused:
+        await world.open(referred_by="fire")
+    assert str(refused.value).startswith(
+        "Unknown referring agency 'fire': the referrer is told the outcome, so it must be one"
+        " of the partnership's agencies: la, police"
+    )
+    assert world.store.cases == {}
+
+
 async def test_only_the_office_can_open_a_case(world: World) -> None:
     with pytest.raises(NotAuthorised, match="Only a"):
         await world.services.open_case(notification=world.notification(), actor=LA_SPOC)

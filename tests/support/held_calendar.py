@@ -9,7 +9,7 @@ from datetime import datetime
 
 from bot.domain.meeting import Response
 from bot.domain.slots import Busy
-from bot.ports import BookedEvent, CalendarPort
+from bot.ports import Attachment, BookedEvent, CalendarPort
 
 
 class HeldCalendar:
@@ -67,3 +67,9 @@ class HeldCalendar:
     async def move_event(self, *, event_id: str, start: datetime, end: datetime) -> None:
         await self._wait_if_first("move_event")
         await self.inner.move_event(event_id=event_id, start=start, end=end)
+
+    async def attach_document(self, *, event_id: str, document: Attachment) -> str:
+        return await self.inner.attach_document(event_id=event_id, document=document)
+
+    async def remove_document(self, *, event_id: str, attachment_id: str) -> None:
+        await self.inner.remove_document(event_id=event_id, attachment_id=attachment_id)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import copy
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from types import TracebackType
@@ -90,10 +90,16 @@ class MemoryOutbox:
         row.lease_until, row.leased_by, row.payload = None, None, dict(action.payload)
         return True
 
-    async def cancel(self, *, key_prefix: str, reason: str, at: datetime) -> int:
+    async def cancel(
+        self, *, key_prefix: str, reason: str, at: datetime, keep: Sequence[str] = ()
+    ) -> int:
         dropped = 0
         for action in self.store.actions.values():
-            if action.key.startswith(key_prefix) and action.done_at is None:
+            if (
+                action.key.startswith(key_prefix)
+                and action.done_at is None
+                and action.key not in keep
+            ):
                 action.done_at, action.outcome, action.last_error = at, Outcome.DROPPED, reason
                 dropped += 1
         return dropped

@@ -10,7 +10,15 @@ from bot import playbooks
 from bot.calendars import england_and_wales
 from bot.domain.cases import Case
 from bot.domain.meeting import Meeting
-from bot.domain.papers import papers_day, papers_gone_out
+from bot.domain.papers import (
+    PackPart,
+    next_version,
+    papers_day,
+    papers_gone_out,
+    papers_key,
+    what_changed,
+)
+from bot.domain.papers_sent import PapersSent
 from bot.domain.timetable import Timetable, build_timetable
 from tests.conftest import build_bare_case
 
@@ -63,3 +71,61 @@ def test_once_the_meeting_is_held_the_papers_have_gone_out_whatever_the_date() -
     case.meeting.held_on = date(2027, 1, 7)
     rules = playbooks.load("llr").meeting
     assert papers_gone_out(case, timetable, rules, WORKDAYS, date(2027, 1, 1))
+
+
+def part(
+    agency: str, returned: bool, version: int = 0, additions: int = 0, digest: str = "a"
+) -> PackPart:
+    return PackPart(agency, returned, version, additions, digest)
+
+
+NAMES = {"police": "Police", "icb": "Health", "la": "Children's Social Care"}
+
+
+def changes(before: list[PackPart], now: list[PackPart], late: dict[str, int]) -> list[str]:
+    return what_changed(
+        [p.encoded() for p in before], now, NAMES.__getitem__, lambda a: late.get(a, 0)
+    )
+
+
+def test_what_changed_says_each_agency_in_a_few_words_in_the_packs_order() -> None:
+    before = [part("la", True, digest="1"), part("police", False), part("icb", True, 1)]
+    now = [
+        part("la", True, digest="1"),  # the same: not said
+        part("police", True, digest="b"),
+        part("icb", True, 2, digest="c"),
+    ]
+    assert changes(before, now, {"police": 2}) == [
+        "Police's return received, 2 working days late",
+        "Health's return updated to version 2",
+    ]
+
+
+def test_an_addition_or_any_other_change_is_said_too() -> None:
+    before = [part("la", True, additions=0), part("icb", True)]
+    now = [part("la", True, additions=1, digest="b"), part("icb", True, digest="c")]
+    assert changes(before, now, {}) == [
+        "Children's Social Care's return added to",
+        "Health's return changed",
+    ]
+
+
+def test_a_return_on_time_is_received_with_no_lateness() -> None:
+    assert changes([part("la", False)], [part("la", True, digest="b")], {}) == [
+        "Children's Social Care's return received"
+    ]
+
+
+def test_a_part_read_back_is_the_part_kept() -> None:
+    kept = part("police", True, 3, 2, "deadbeef")
+    assert PackPart.decoded(*kept.encoded()) == kept
+    assert PackPart.decoded("police", "garbled") == PackPart("police", False, 0, 0, "")
+
+
+def test_versions_follow_the_last_one_sent_and_each_has_its_own_key() -> None:
+    sent = PapersSent(
+        version=2, sent_at=datetime(2027, 1, 6, 15, tzinfo=UTC), fingerprint="f", documents=()
+    )
+    assert next_version([]) == 1
+    assert next_version([sent]) == 3
+    assert papers_key("LLR-RR-2026-001", 3) == "LLR-RR-2026-001:papers:v3"

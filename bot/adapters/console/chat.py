@@ -1,6 +1,7 @@
 """A chat and mail backend that prints what each person would see (demo and tests).
 
-Like errbot's test backend, it also keeps a transcript that tests can read back.
+Like errbot's test backend, it also keeps a transcript that tests can read back, with the
+bytes of every file posted or emailed.
 """
 
 from __future__ import annotations
@@ -9,6 +10,7 @@ import itertools
 import textwrap
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from pathlib import Path
 
 from bot.domain.directory import Directory
 from bot.ports import SLASH_COMMANDS, Attachment, Bookmark, Button, CaseCard, RequestThread
@@ -18,10 +20,11 @@ Sink = Callable[[str], None]
 
 @dataclass(frozen=True, slots=True)
 class Delivered:
-    kind: str  # "channel", "dm", "email", "topic", "card"
+    kind: str  # "channel", "dm", "email", "topic", "card", "file"
     to: str  # channel name or email address
     text: str
-    subject: str = ""
+    subject: str = ""  # an email's subject; a file's name
+    files: tuple[Attachment, ...] = ()  # what was attached or posted, bytes and all
 
 
 class Transcript:
@@ -46,12 +49,24 @@ def _indent(text: str) -> str:
     return textwrap.indent(text, "      ")
 
 
+def _write(folder: Path, document: Attachment) -> Path:
+    """The document written into `folder` under its own name (its last part only: a name
+    cannot climb out of the folder)."""
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / Path(document.name).name
+    path.write_bytes(document.content)
+    return path
+
+
 class ConsoleChat:
     style = SLASH_COMMANDS
 
-    def __init__(self, directory: Directory, transcript: Transcript) -> None:
+    def __init__(
+        self, directory: Directory, transcript: Transcript, files_dir: Path | None = None
+    ) -> None:
         self._directory = directory
         self.transcript = transcript
+        self._files_dir = files_dir  # where posted files are also written (the demo's papers)
         self._ids = itertools.count(1)
         self.channels: dict[str, set[str]] = {}
         self.cards: dict[str, CaseCard] = {}
@@ -94,6 +109,16 @@ class ConsoleChat:
             Delivered("dm", to, text), f"  DM to {self._who(to)}:\n{_indent(shown)}"
         )
         return f"msg-{next(self._ids)}"
+
+    async def post_file(self, *, channel: str, document: Attachment, text: str) -> str | None:
+        where = f"{document.name}, {len(document.content)} bytes"
+        if self._files_dir is not None:
+            where = str(_write(self._files_dir / Path(channel.lstrip("#")).name, document))
+        self.transcript.add(
+            Delivered("file", channel, text, document.name, (document,)),
+            f"  {channel}  rrbot:\n{_indent(text)}\n      [file: {where}]",
+        )
+        return f"file-{next(self._ids)}"
 
     async def mention(self, *, email: str, name: str) -> str:
         return f"@{name}"
@@ -146,7 +171,7 @@ class ConsoleMail:
             person = self._directory.person(address)
             name = person.name if person else address
             self.transcript.add(
-                Delivered("email", address, body + attached, subject),
+                Delivered("email", address, body + attached, subject, tuple(attachments)),
                 f"  Email to {name} <{address}>  subject: {subject}\n{_indent(body + attached)}",
             )
         return f"mail-{next(self._ids)}"

@@ -3,7 +3,7 @@ invitee email) and updated in place, so a save never deletes and re-inserts a un
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import UTC, date, datetime
 from typing import Any, Literal, cast
 
 from bot.adapters.db.models import (
@@ -13,10 +13,12 @@ from bot.adapters.db.models import (
     InvitationRow,
     MeetingRow,
     RequestRow,
+    ReturnVersionRow,
 )
 from bot.domain.cases import Case
 from bot.domain.decision import DecisionRecord
 from bot.domain.meeting import Invitation, Meeting, Response
+from bot.domain.papers_sent import PapersSent
 from bot.domain.playbook import ChaseStepKind
 from bot.domain.requests import (
     Addition,
@@ -24,7 +26,9 @@ from bot.domain.requests import (
     InformationRequest,
     RequestState,
     ReturnKind,
+    ReturnVersion,
 )
+from bot.domain.returns import StructuredReturn
 from bot.domain.sensitivity import CaseSubject
 from bot.domain.stages import Stage, Track
 
@@ -58,8 +62,35 @@ def to_case(row: CaseRow) -> Case:
         threshold_met=row.threshold_met,
         threshold_reasons=row.threshold_reasons,
         observers=tuple(row.observers) if row.observers is not None else None,
+        referred_by=row.referred_by,
+        papers=[_to_papers(p) for p in row.papers],
+        outcome_told_on=row.outcome_told_on,
         version=row.version,
     )
+
+
+def _to_papers(doc: dict[str, Any]) -> PapersSent:
+    return PapersSent(
+        version=doc["version"],
+        sent_at=datetime.fromisoformat(doc["sent_at"]).astimezone(UTC),
+        fingerprint=doc["fingerprint"],
+        documents=tuple((name, digest) for name, digest in doc["documents"]),
+        parts=tuple((agency, digest) for agency, digest in doc["parts"]),
+        event_attachment=doc["event_attachment"],
+    )
+
+
+def _papers_doc(papers: PapersSent) -> dict[str, Any]:
+    if papers.sent_at.utcoffset() is None:  # a naive time is a bug in the caller (§3.7)
+        raise ValueError("naive datetime in the papers sent; use aware UTC datetimes")
+    return {
+        "version": papers.version,
+        "sent_at": papers.sent_at.astimezone(UTC).isoformat(),
+        "fingerprint": papers.fingerprint,
+        "documents": [list(d) for d in papers.documents],
+        "parts": [list(p) for p in papers.parts],
+        "event_attachment": papers.event_attachment,
+    }
 
 
 def _to_request(row: RequestRow) -> InformationRequest:
@@ -78,6 +109,12 @@ def _to_request(row: RequestRow) -> InformationRequest:
         late_by=row.late_by,
         needs_confirmation=row.needs_confirmation,
         additions=[Addition(a.added_on, a.added_by, a.text) for a in row.additions],
+        versions=[
+            ReturnVersion(
+                v.number, v.recorded_on, v.recorded_by, StructuredReturn.model_validate(v.content)
+            )
+            for v in row.versions
+        ],
     )
 
 
@@ -100,7 +137,7 @@ def _to_meeting(row: MeetingRow) -> Meeting:
 
 def new_row(case: Case) -> CaseRow:
     row = CaseRow(ref=case.ref, code=case_code(case.ref), version=case.version)
-    row.requests, row.meeting, row.decision = [], None, None
+    row.requests, row.meeting, row.decision, row.papers = [], None, None, []
     fill_row(row, case)
     return row
 
@@ -117,6 +154,10 @@ def fill_row(row: CaseRow, case: Case) -> None:
     row.closed_on = case.closed_on
     row.threshold_met, row.threshold_reasons = case.threshold_met, case.threshold_reasons
     row.observers = list(case.observers) if case.observers is not None else None
+    row.referred_by, row.outcome_told_on = case.referred_by, case.outcome_told_on
+    papers = [_papers_doc(p) for p in case.papers]
+    if papers != row.papers:  # unchanged values: no UPDATE
+        row.papers = papers
     _fill_requests(row, case)
     _fill_meeting(row, case.meeting)
     _fill_decision(row, case.decision)
@@ -137,6 +178,15 @@ def _fill_requests(row: CaseRow, case: Case) -> None:
         for added in request.additions[len(child.additions) :]:  # kept, only ever added to
             child.additions.append(
                 AdditionRow(added_on=added.on, added_by=added.by, text=added.text)
+            )
+        for version in request.versions[len(child.versions) :]:  # likewise only ever added
+            child.versions.append(
+                ReturnVersionRow(
+                    number=version.number,
+                    recorded_on=version.on,
+                    recorded_by=version.by,
+                    content=version.content.model_dump(mode="json"),
+                )
             )
         kept.append(child)
     row.requests = kept  # rows left out are orphans: the cascade deletes them

@@ -69,6 +69,11 @@ class CaseRow(Base):
     threshold_met: Mapped[bool | None] = mapped_column(Boolean)  # the referral track's decision
     threshold_reasons: Mapped[str] = mapped_column(Text, server_default="", default="")
     observers: Mapped[list[Any] | None]  # agency codes the chair chose (information only)
+    referred_by: Mapped[str | None] = mapped_column(String(31))  # the referring agency's code
+    # Each version of the meeting papers sent: {version, sent_at (ISO, UTC), fingerprint,
+    # documents [[file name, sha256]], parts [[agency, digest]], event_attachment}.
+    papers: Mapped[list[Any]] = mapped_column(server_default=text("'[]'"), default=list)
+    outcome_told_on: Mapped[date | None] = mapped_column(Date)
     version: Mapped[int] = mapped_column(Integer)
     # Row bookkeeping from the database clock; domain times come from the Clock port.
     created_at: Mapped[datetime] = mapped_column(server_default=NOW)
@@ -116,6 +121,9 @@ class RequestRow(Base):
     additions: Mapped[list[AdditionRow]] = relationship(
         cascade="all, delete-orphan", lazy="selectin", order_by="AdditionRow.id"
     )
+    versions: Mapped[list[ReturnVersionRow]] = relationship(
+        cascade="all, delete-orphan", lazy="selectin", order_by="ReturnVersionRow.number"
+    )
 
 
 class AdditionRow(Base):
@@ -130,6 +138,22 @@ class AdditionRow(Base):
     added_on: Mapped[date] = mapped_column(Date)
     added_by: Mapped[str] = mapped_column(String(320))
     text: Mapped[str] = mapped_column(Text)
+
+
+class ReturnVersionRow(Base):
+    """One version of an agency's structured return; rows are only ever added."""
+
+    __tablename__ = "return_versions"
+    __table_args__ = (UniqueConstraint("request_id", "number"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    request_id: Mapped[int] = mapped_column(
+        ForeignKey("information_requests.id", ondelete="CASCADE")
+    )
+    number: Mapped[int] = mapped_column(Integer)
+    recorded_on: Mapped[date] = mapped_column(Date)
+    recorded_by: Mapped[str] = mapped_column(String(320))
+    content: Mapped[JsonDoc]  # StructuredReturn.model_dump(mode="json")
 
 
 class MeetingRow(Base):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime, timedelta
 from typing import Any, cast
 
@@ -127,10 +128,12 @@ class SqlOutbox:
         )
         return (await self._execute(statement)).rowcount > 0
 
-    async def cancel(self, *, key_prefix: str, reason: str, at: datetime) -> int:
+    async def cancel(
+        self, *, key_prefix: str, reason: str, at: datetime, keep: Sequence[str] = ()
+    ) -> int:
         statement = (
             update(DueActionRow)
-            .where(_pending(), _with_prefix(key_prefix))
+            .where(_pending(), _with_prefix(key_prefix), DueActionRow.idempotency_key.not_in(keep))
             .values(done_at=at, outcome=Outcome.DROPPED.value, last_error=reason[:MAX_ERROR_CHARS])
             .execution_options(synchronize_session=False)
         )

@@ -2,6 +2,7 @@
 
 Meetings are Teams meetings organised by the mailbox, their times sent in UTC; invitees'
 answers are read back from the event's attendees.
+The meeting's papers are the event's file attachments (event_documents.py).
 """
 
 from __future__ import annotations
@@ -29,10 +30,11 @@ from msgraph.generated.users.item.events.item.event_item_request_builder import 
 )
 
 from bot.adapters.graph.client import GraphConnection, call
+from bot.adapters.graph.event_documents import attach_document, remove_document
 from bot.adapters.graph.freebusy import free_busy
 from bot.adapters.graph.times import graph_time, utc
 from bot.domain.errors import InvalidInput
-from bot.ports import BookedEvent
+from bot.ports import Attachment, BookedEvent
 
 if TYPE_CHECKING:
     from bot.ports import CalendarPort
@@ -143,6 +145,14 @@ class GraphCalendar:
             permission=WRITE,
             item=f"the calendar event {event_id}",
         )
+
+    async def attach_document(self, *, event_id: str, document: Attachment) -> str:
+        """On the event, then sent to its attendees (event_documents.py)."""
+        return await attach_document(self.connection, event_id, document)
+
+    async def remove_document(self, *, event_id: str, attachment_id: str) -> None:
+        """Off the organiser's event; attendees' copies lose it with the next update."""
+        await remove_document(self.connection, event_id, attachment_id)
 
     async def _get(self, event_id: str, *fields: str) -> Event:
         query = EventItemRequestBuilder.EventItemRequestBuilderGetQueryParameters(

@@ -64,6 +64,11 @@ def token_refused(message: str) -> GraphNotAuthorised:
     return GraphNotAuthorised(f"Microsoft Entra ID refused the app's credentials{code}: {why}.")
 
 
+class ItemGone(NotFound):
+    """The item a call was about (an event, an attachment) is not in the mailbox: unlike a
+    missing mailbox, a caller that meant to delete it is done."""
+
+
 def refusal(
     status: int,
     code: str,
@@ -90,7 +95,7 @@ def refusal(
             " consent for it), or an Exchange application access policy leaves this mailbox out."
         )
     if status == 404 and code == "ErrorItemNotFound" and item:
-        return NotFound(f"{item[0].upper()}{item[1:]} no longer exists in the mailbox {mailbox}.")
+        return ItemGone(f"{item[0].upper()}{item[1:]} no longer exists in the mailbox {mailbox}.")
     if status == 404:
         return NotFound(
             f"The partnership mailbox {mailbox} does not exist in this tenant, or has no"

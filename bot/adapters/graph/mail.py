@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 import uuid
 from collections.abc import Sequence
+from dataclasses import replace
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
@@ -36,7 +37,14 @@ from bot.adapters.graph.inbound import (
     replied_ids,
 )
 from bot.domain.errors import InvalidInput
-from bot.ports import Attachment, ReceivedMail, SentMail
+from bot.ports import (
+    WORD_FILE_LIMIT,
+    WORD_FILES_LIMIT,
+    Attachment,
+    ReceivedMail,
+    SentMail,
+    is_word_document,
+)
 
 if TYPE_CHECKING:
     from bot.ports import Mail, Mailbox
@@ -130,7 +138,8 @@ class GraphMail:
 
     async def replies(self, *, since: datetime) -> list[ReceivedMail]:
         """The Mailbox port: what arrived since `since`, oldest first, attachments by name
-        (their bytes stay in the mailbox, the partnership's record)."""
+        and the bytes of Word documents (bounded, `_bounded`); the others' bytes stay in the
+        mailbox, the partnership's record."""
         return [
             ReceivedMail(
                 message_id=m.message_id,
@@ -139,6 +148,7 @@ class GraphMail:
                 text=m.body_text,
                 received_at=m.received_at,
                 attachments=tuple(a.name for a in m.attachments),
+                files=tuple(Attachment(f.name, f.content, f.content_type) for f in _kept(m)),
                 conversation_id=m.conversation_id,
                 replies_to=m.replies_to,
                 authentication=m.authentication,
@@ -203,7 +213,7 @@ class GraphMail:
             permission=READ,
             item=f"the email {message_id}",
         )
-        return tuple(
+        files = [
             InboundAttachment(
                 name=a.name or "attachment",
                 content_type=a.content_type or "application/octet-stream",
@@ -213,7 +223,28 @@ class GraphMail:
             for a in ((found.value or []) if found else [])
             # Item and reference attachments (a forwarded email, a OneDrive link) have no bytes.
             if isinstance(a, FileAttachment)
-        )
+        ]
+        return _bounded(files)
+
+
+def _kept(mail: InboundMail) -> list[InboundAttachment]:
+    return [file for file in mail.attachments if file.content]
+
+
+def _bounded(files: list[InboundAttachment]) -> tuple[InboundAttachment, ...]:
+    """Every file by name; the bytes kept only of Word documents (up to WORD_FILES_LIMIT of
+    WORD_FILE_LIMIT each): a poll reads up to 1,000 mails, and only a returned reply template
+    is read by the bot. The rest stay in the mailbox, the partnership's record."""
+    kept: list[InboundAttachment] = []
+    words = 0
+    for file in files:
+        wanted = is_word_document(file.name, file.content_type)
+        if wanted and len(file.content) <= WORD_FILE_LIMIT and words < WORD_FILES_LIMIT:
+            words += 1
+            kept.append(file)
+        else:
+            kept.append(replace(file, content=b""))
+    return tuple(kept)
 
 
 def _aware_utc(moment: datetime | None) -> datetime:

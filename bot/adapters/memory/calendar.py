@@ -9,7 +9,7 @@ from datetime import datetime
 from bot.domain.errors import NotFound
 from bot.domain.meeting import Response
 from bot.domain.slots import Busy
-from bot.ports import BookedEvent
+from bot.ports import Attachment, BookedEvent
 
 
 @dataclass(slots=True)
@@ -22,6 +22,7 @@ class Event:
     attendees: dict[str, Response] = field(default_factory=dict)
     optional: set[str] = field(default_factory=set)
     cancelled: str | None = None
+    documents: dict[str, Attachment] = field(default_factory=dict)  # attachment id -> file
 
 
 class InMemoryCalendar:
@@ -29,6 +30,7 @@ class InMemoryCalendar:
         self.diaries: dict[str, list[Busy]] = {k: list(v) for k, v in (diaries or {}).items()}
         self.events: dict[str, Event] = {}
         self.free_busy_calls = 0
+        self._attachment_ids = 0
 
     async def free_busy(
         self, *, people: Sequence[str], start: datetime, end: datetime
@@ -98,6 +100,16 @@ class InMemoryCalendar:
         event.start, event.end = start, end
         # As in Outlook, a moved meeting asks everyone again.
         event.attendees = dict.fromkeys(event.attendees, Response.NONE)
+
+    async def attach_document(self, *, event_id: str, document: Attachment) -> str:
+        event = self._event(event_id)
+        self._attachment_ids += 1
+        attachment_id = f"attachment-{self._attachment_ids}"
+        event.documents[attachment_id] = document
+        return attachment_id
+
+    async def remove_document(self, *, event_id: str, attachment_id: str) -> None:
+        self._event(event_id).documents.pop(attachment_id, None)  # already gone: fine
 
     def respond(self, event_id: str, email: str, response: Response) -> None:
         """What an invitee does in their own calendar (the demo and tests drive this)."""

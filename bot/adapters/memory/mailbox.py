@@ -8,7 +8,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from bot.domain.mail_trust import Authentication
-from bot.ports import ReceivedMail, SentMail
+from bot.ports import Attachment, ReceivedMail, SentMail
 
 
 def sent_copy_of(send_id: str) -> SentMail:
@@ -31,9 +31,11 @@ class InMemoryMailbox:
         text: str,
         at: datetime,
         attachments: tuple[str, ...] = (),
+        files: tuple[Attachment, ...] = (),
         authentication: Authentication = "pass",
     ) -> ReceivedMail:
-        """A reply to the email sent under `send_id`, as a mail client writes it."""
+        """A reply to the email sent under `send_id`, as a mail client writes it; `files`
+        are Word documents attached (named in `attachments` too, as Graph's mail lists them)."""
         ours = sent_copy_of(send_id)
         mail = ReceivedMail(
             message_id=f"reply-{len(self.received) + 1}",
@@ -41,7 +43,8 @@ class InMemoryMailbox:
             subject=subject,
             text=text,
             received_at=at,
-            attachments=attachments,
+            attachments=attachments + tuple(f.name for f in files if f.name not in attachments),
+            files=files,
             conversation_id=ours.conversation_id,
             replies_to=(ours.internet_message_id,),
             authentication=authentication,

@@ -28,9 +28,10 @@ from slack_sdk.web.async_client import AsyncWebClient
 from bot.adapters.slack.card import card_blocks, card_text, escape, message_blocks
 from bot.adapters.slack.client import Reply, call
 from bot.adapters.slack.errors import ChatUnavailable, NotInWorkspace, clean_code
+from bot.adapters.slack.files import upload_file
 from bot.adapters.slack.members import Strangers, notice, remove_strangers
 from bot.logging import get_logger
-from bot.ports import SLASH_COMMANDS, Bookmark, Button, CaseCard, RequestThread
+from bot.ports import SLASH_COMMANDS, Attachment, Bookmark, Button, CaseCard, RequestThread
 
 log = get_logger(__name__)
 
@@ -120,6 +121,10 @@ class SlackChat:
 
     async def post(self, *, channel: str, text: str, buttons: Sequence[Button] = ()) -> str:
         return await self._post(channel, text, buttons, None)
+
+    async def post_file(self, *, channel: str, document: Attachment, text: str) -> str | None:
+        """Through Slack's current upload flow (files.py); Slack always takes a file."""
+        return await upload_file(self._client, channel=channel, document=document, text=text)
 
     async def direct_message(
         self,

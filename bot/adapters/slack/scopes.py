@@ -28,6 +28,8 @@ SCOPE_OF_METHOD: dict[str, str | None] = {
     "bookmarks.list": "bookmarks:read",  # a retried open adds no bookmark twice
     "pins.add": "pins:write",
     "pins.list": "pins:read",  # a restarted process finds the card it pinned
+    "files.getUploadURLExternal": "files:write",  # the meeting papers, posted in the channel
+    "files.completeUploadExternal": "files:write",
 }
 
 SLASH_COMMAND_SCOPE = "commands"

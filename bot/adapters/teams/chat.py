@@ -38,6 +38,7 @@ from bot.adapters.teams.members import Person, create_case_chat, find_people, in
 from bot.adapters.teams.sending import DEFAULT_RETRY, SendRetry, Sleep, send
 from bot.adapters.teams.style import TEAMS_STYLE
 from bot.logging import get_logger
+from bot.ports import Attachment as Document
 from bot.ports import Bookmark, Button, CaseCard, Chat, RequestThread
 
 T = TypeVar("T")
@@ -147,6 +148,15 @@ class TeamsChat:
             made = await self._send("create conversation", self._api.conversations.create, params)
             conversation = self._dms[person.aad_id] = made.id
         return await self._message(conversation, text, buttons, about)
+
+    async def post_file(self, *, channel: str, document: Document, text: str) -> str | None:
+        """None, always: the case chat is a group chat, and Teams' own bot file API (the file
+        consent card) works in personal chats only; a file in a group chat must be put in
+        someone's OneDrive or SharePoint first (Graph Files.ReadWrite rights this app does not
+        hold). Microsoft Learn, "Send and receive files using bots": "This method works only
+        in the personal context. It does not work in the channel or groupchat context." The
+        services email the papers to the chat's members instead."""
+        return None
 
     async def set_topic(self, *, channel: str, topic: str) -> None:
         """No call: a Teams case chat's topic is its reference for good (see the docstring)."""

@@ -17,7 +17,9 @@ import pytest
 
 from bot.adapters.clock import SimulatedClock
 from bot.domain.playbook import ChaseStepKind
+from bot.ports import WORD_CONTENT_TYPE
 from bot.services.faults import tell_chairs_it_keeps_failing
+from bot.services.reply_templates import HOW_TO_RETURN_IT
 from bot.services.routines import send_digest
 from tests.fakes.graph_api import GraphApiFake, Mail
 from tests.fakes.slack_api import SlackApiFake
@@ -95,10 +97,10 @@ async def test_every_email_the_bot_sends_is_worded_for_email(
     worded_for_chat = {m.subject: CHAT_WORDS.findall(text_of(m)) for m in graph_api.sent}
     assert {s: w for s, w in worded_for_chat.items() if w} == {}
     la_request = next(m for m in graph_api.sent if m.to == [LA_SPOC])
-    assert text_of(la_request).endswith(
-        "Reply to this email with your return, attaching any documents; if your agency had no"
-        ' involvement, reply "Nil return".'
-    )
+    assert text_of(la_request).endswith(HOW_TO_RETURN_IT)
+    # The reply template it speaks of goes with it, through Graph's own attachment.
+    ((name, content_type, _),) = la_request.attachments
+    assert (name, content_type) == (f"{ref}_reply-template_la.docx", WORD_CONTENT_TYPE)
     receipts = [text_of(m) for m in graph_api.sent if m.subject.startswith("Receipt")]
     assert receipts == [
         f"Thank you: your factual summary for {ref} was recorded on Fri 18 Dec. To add to it"

@@ -10,7 +10,7 @@ import pytest
 from bot.adapters.graph.inbound import InboundAttachment, InboundMail, html_to_text
 from bot.adapters.graph.mail import SEND_ID_HEADER, SEND_ID_PROPERTY, GraphMail
 from bot.domain.errors import InvalidInput
-from bot.ports import Attachment, ReceivedMail, SentMail
+from bot.ports import WORD_FILE_LIMIT, WORD_FILES_LIMIT, Attachment, ReceivedMail, SentMail
 from tests.fakes.graph_api import MAILBOX, GraphApiFake, parameters
 
 PANEL = "panel@nationalpanel.example.org"
@@ -127,7 +127,7 @@ async def test_a_reply_is_read_back_with_its_attachment(
     assert replies[0].received_at.tzinfo is not None
     listing = graph_api.calls_to("/mailFolders/inbox/messages")[0]
     assert listing.status == 200
-    # The Mailbox port: the same reply, its attachments by name (the bytes stay in the mailbox).
+    # The Mailbox port: the same reply, its attachments by name, a Word document's bytes too.
     assert await mail.replies(since=SINCE) == [
         ReceivedMail(
             message_id=message_id,
@@ -136,6 +136,7 @@ async def test_a_reply_is_read_back_with_its_attachment(
             text="Our return is attached.\n\nKind regards,\nSchool SPOC & DSL",
             received_at=SINCE + timedelta(minutes=5),
             attachments=("return.docx",),
+            files=(Attachment("return.docx", b"fictional return", "application/msword"),),
             conversation_id="AAQkAGNvbnYtMTQ=",
             replies_to=("<SENT000001@partnership.prod.outlook.example>", "<older@x.example>"),
             authentication="pass",
@@ -157,6 +158,41 @@ async def test_replies_come_oldest_first_across_pages(
     assert [r.subject for r in replies] == [f"Reply {i}" for i in range(60)]
     assert len(graph_api.calls_to("/mailFolders/inbox/messages")) == 2
     assert graph_api.calls_to("/attachments") == []  # none had any: none were fetched
+
+
+async def test_only_word_documents_bytes_are_kept_ten_of_at_most_3_mb(
+    mail: GraphMail, graph_api: GraphApiFake
+) -> None:
+    docx = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+    small = [(f"part-{n:02d}.docx", docx, f"PK part {n}".encode()) for n in range(11)]
+    graph_api.deliver(
+        sender=SPOC,
+        subject="RE: Information request LLR-RR-2026-014",
+        html="<p>Our return, and more.</p>",
+        received=SINCE + timedelta(minutes=5),
+        attachments=[
+            ("scan.pdf", "application/pdf", PDF),
+            ("huge.docx", docx, b"x" * (WORD_FILE_LIMIT + 1)),
+            ("return", docx, b"PK known by its type"),  # no extension: its type says Word
+            ("RETURN.DOCX", "application/octet-stream", b"PK known by its name"),
+            *small,
+        ],
+    )
+
+    (reply,) = await mail.replies(since=SINCE)
+
+    assert reply.attachments[:4] == ("scan.pdf", "huge.docx", "return", "RETURN.DOCX")
+    assert len(reply.attachments) == 15  # every file, by name
+    kept = [(f.name, f.content) for f in reply.files]
+    assert kept[:2] == [
+        ("return", b"PK known by its type"),
+        ("RETURN.DOCX", b"PK known by its name"),
+    ]
+    assert [name for name, _ in kept[2:]] == [f"part-{n:02d}.docx" for n in range(8)]
+    assert len(kept) == WORD_FILES_LIMIT
+    (inbound,) = await mail.inbound(since=SINCE)
+    assert [a.content for a in inbound.attachments[:2]] == [b"", b""]  # not held in memory
+    assert inbound.attachments[1].size == WORD_FILE_LIMIT + 1
 
 
 def test_html_becomes_readable_text() -> None:

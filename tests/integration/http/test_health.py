@@ -88,6 +88,8 @@ async def test_openapi_describes_the_routes_and_the_notification(running: Runnin
     assert set(schemas["Notification"]["required"]) == {"external_ref", "notified_on", "agencies"}
     assert schemas["Notification"]["properties"]["track"]["$ref"] == "#/components/schemas/Track"
     assert "Track" in schemas
+    referrer = schemas["Notification"]["properties"]["referred_by"]
+    assert "told the outcome" in referrer["description"]
     bearer = document["components"]["securitySchemes"]["bearerAuth"]
     assert (bearer["type"], bearer["scheme"]) == ("http", "bearer")
 

@@ -153,6 +153,13 @@ async def test_an_unknown_agency_is_named_with_the_known_ones(running: Running) 
     assert channels_opened(running) == []
 
 
+async def test_an_unknown_referrer_is_refused_and_nothing_opens(running: Running) -> None:
+    status, answer = await post(running, notification(referred_by="fire-service"))
+    assert status == 422
+    assert str(answer["message"]).startswith("Unknown referring agency 'fire-service'")
+    assert channels_opened(running) == []
+
+
 async def test_a_body_that_is_not_an_object_is_named_as_the_body(running: Running) -> None:
     status, answer = await post(running, [notification()])
     assert status == 422

@@ -7,7 +7,7 @@ from __future__ import annotations
 from typing import Any
 
 from bot.domain.decision import TEXT_MAX_CHARS, DecisionRecord
-from handlers.slack import views
+from handlers.slack import return_form, views
 from tests.fakes.slack_api import SlackApiFake
 from tests.integration.http.harness import Running
 from tests.integration.slack.slack_app import OFFICER, command, interaction, opened_view, workspace
@@ -34,14 +34,15 @@ def text_boxes(view: dict[str, Any]) -> dict[str, int | None]:
 def test_every_text_box_of_every_form_has_a_limit() -> None:
     forms = [
         views.new_case_modal(AGENCIES),
-        views.return_modal("LLR-RR-2026-001", "la", "Local authority"),
+        return_form.return_modal("LLR-RR-2026-001", "la", "Local authority"),
         views.decision_modal("LLR-RR-2026-001", AGENCIES, [("chair@example.org", "Chair")]),
     ]
     limits = {field: limit for form in forms for field, limit in text_boxes(form).items()}
     assert None not in limits.values(), limits
     assert limits["external_ref"] == 64
     assert limits["child_names"] == 20 * 102  # twenty names of 100 characters, with commas
-    assert limits["summary"] == TEXT_MAX_CHARS
+    for box in ("analysis", "learning", "safeguarding_actions", "chronology", "contacts"):
+        assert limits[box] == TEXT_MAX_CHARS  # what a Slack box holds; the record allows more
 
 
 def test_each_decision_box_has_the_limit_of_its_field_in_the_record() -> None:
@@ -65,15 +66,19 @@ async def test_an_over_long_decision_field_is_refused_under_that_field(
     assert reply.json()["errors"] == {"summary_of_facts": "Too long: at most 3000 characters."}
 
 
-async def test_an_over_long_return_summary_is_refused_under_it(
+async def test_an_over_long_return_box_is_refused_under_it(
     running: Running, slack_api: SlackApiFake
 ) -> None:
     spoc = workspace(slack_api)["fay.morrow@council.example.org"]
-    values = return_values("full", "x" * (TEXT_MAX_CHARS + 1))
+    long = "x" * (TEXT_MAX_CHARS + 1)
+    values = return_values("full", long, chronology="2026-11-03 | " + long)
     reply = await interaction(
         running, submission(spoc, "return_modal", "LLR-RR-2026-001|la", values)
     )
-    assert reply.json()["errors"] == {"summary": "Too long: at most 3000 characters."}
+    assert reply.json()["errors"] == {
+        "analysis": "Too long: at most 3000 characters.",
+        "chronology": "Too long: at most 3000 characters.",
+    }
 
 
 async def test_names_on_the_new_case_form_are_bounded_each_and_in_number(

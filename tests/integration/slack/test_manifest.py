@@ -26,11 +26,11 @@ def test_the_manifest_asks_for_exactly_the_scopes_in_use() -> None:
 
 
 def test_every_form_element_that_needs_a_scope_has_it() -> None:
-    from handlers.slack import views
+    from handlers.slack import return_form
 
     used = {
         block["element"]["type"]
-        for view in (views.return_modal("LLR-RR-2026-001", "la", "Council"),)
+        for view in (return_form.return_modal("LLR-RR-2026-001", "la", "Council"),)
         for block in view["blocks"]
         if block["type"] == "input"
     }

@@ -218,27 +218,29 @@ async def test_the_bots_own_messages_and_edits_are_not_answered(
     assert (await request_of(running, ref, "la")).is_open
 
 
-async def test_the_form_submitted_again_adds_to_the_return_and_answers_once_each_time(
+async def test_the_form_submitted_again_is_the_returns_next_version_answered_once_each_time(
     running: Running, slack_api: SlackApiFake
 ) -> None:
     people = workspace(slack_api)
     ref = await open_case(running)
     spoc = people[LA_SPOC]
     im, request = request_dm(slack_api, spoc)
-    first = return_values("full", "Allocated social worker since March.")
-    again = return_values("full", "", ("chronology.pdf",))
+    first = return_values("full", "Allocated social worker since March.", partial=True)
+    again = return_values("full", "Allocated since March; chronology attached.", ("chron.pdf",))
 
     for values in (first, again):
         await interaction(running, submission(spoc, "return_modal", f"{ref}|la", values))
         await running.settle()
 
     returned = await request_of(running, ref, "la")
-    assert returned.summary == "Allocated social worker since March."
-    assert [a.text for a in returned.additions] == ["Files: chronology.pdf"]
+    assert [(v.number, v.content.partial) for v in returned.versions] == [(1, True), (2, False)]
+    assert returned.summary.endswith("Files: chron.pdf") and returned.additions == []
     assert bot_said(slack_api, im, spoc) == [
         request.text,
-        full_receipt(ref),
-        f"Added to your full information return for {ref} (addition 1, Fri 18 Dec)."
-        f" To add to it (a file, say), post it in the request's thread by {PAPERS}, the day"
-        " the papers go out.",
+        f"Thank you: your full information return for {ref} was recorded on Fri 18 Dec."
+        f" It says more is to follow: send the whole return the same way by {PAPERS}, the"
+        " day the papers go out; each version is kept.",
+        f"Thank you: version 2 of your full information return for {ref} was recorded on"
+        f" Fri 18 Dec, kept with the earlier ones. To add to it (a file, say), post it in"
+        f" the request's thread by {PAPERS}, the day the papers go out.",
     ]

@@ -4,6 +4,7 @@ the SPOC gets a receipt and the case channel shows what is outstanding."""
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 from bot.domain.requests import RequestState, ReturnKind
@@ -55,11 +56,37 @@ def submission(user: str, callback: str, meta: str, values: dict[str, Any]) -> d
     }
 
 
-def return_values(kind: str | None, summary: str = "", files: tuple[str, ...] = ()) -> Any:
-    chosen = {"value": kind} if kind else None
+def return_values(
+    involvement: str | None,
+    analysis: str = "",
+    files: tuple[str, ...] = (),
+    *,
+    secured: str | None = "yes",
+    partial: bool = False,
+    **boxes: str,
+) -> Any:
+    """The return form as Slack submits it; `boxes` fills contacts, chronology, learning..."""
+
+    def chosen(value: str | None) -> dict[str, Any]:
+        picked = {"value": value} if value else None
+        return {"value": {"type": "radio_buttons", "selected_option": picked}}
+
+    def typed(value: str) -> dict[str, Any]:
+        return {"value": {"type": "plain_text_input", "value": value or None}}
+
+    texts = {"analysis": analysis, "contacts": "", "chronology": "", "learning": ""} | boxes
     return {
-        "kind": {"value": {"type": "radio_buttons", "selected_option": chosen}},
-        "summary": {"value": {"type": "plain_text_input", "value": summary or None}},
+        "involvement": chosen(involvement),
+        "records_secured": chosen(secured),
+        "period_from": {"value": {"type": "datepicker", "selected_date": None}},
+        "period_to": {"value": {"type": "datepicker", "selected_date": None}},
+        **{name: typed(value) for name, value in texts.items()},
+        "partial": {
+            "value": {
+                "type": "checkboxes",
+                "selected_options": [{"value": "partial"}] if partial else [],
+            }
+        },
         "files": {"value": {"type": "file_input", "files": [{"name": f} for f in files]}},
     }
 
@@ -132,7 +159,14 @@ async def test_a_spoc_submits_a_return_through_the_form(
     opened = await opened_view(slack_api, "return_modal")
     assert opened["callback_id"] == "return_modal" and opened["private_metadata"] == f"{ref}|la"
 
-    values = return_values("full", "Allocated social worker since March.", ("return.pdf",))
+    values = return_values(
+        "full",
+        "Allocated social worker since March.",
+        ("return.pdf",),
+        contacts="Sam Example | Allocated social worker",
+        chronology="2026-11-03 | Home visit; mother seen | Social worker | Mosaic note 55\n\n"
+        "04/11/2026 to 2026-11-06 | Strategy discussion | MASH | Mosaic note 61",
+    )
     submitted = await interaction(running, submission(spoc, "return_modal", f"{ref}|la", values))
     assert submitted.status_code == 200 and submitted.text == ""  # the modal closes
     await running.settle()
@@ -140,7 +174,15 @@ async def test_a_spoc_submits_a_return_through_the_form(
     returned = await request_of(running, ref, "la")
     assert returned.state is RequestState.RETURNED
     assert returned.return_kind is ReturnKind.FULL
-    assert returned.summary == "Allocated social worker since March.\nFiles: return.pdf"
+    (version,) = returned.versions
+    assert [(e.on, e.until, e.source) for e in version.content.chronology] == [
+        (date(2026, 11, 3), None, "Mosaic note 55"),
+        (date(2026, 11, 4), date(2026, 11, 6), "Mosaic note 61"),
+    ]
+    assert [c.role for c in version.content.contacts] == ["Allocated social worker"]
+    assert version.content.records_secured is True and not version.content.partial
+    assert returned.summary.startswith("Involvement: full\nKey contacts:")
+    assert returned.summary.endswith("Records secured: yes\nFiles: return.pdf")
     assert said_in(slack_api, im) == [request.text, full_receipt(ref)]  # one receipt, here
     channel = slack_api.by_name(ref.lower())
     assert channel is not None
@@ -154,15 +196,20 @@ async def test_a_form_without_its_required_fields_is_refused_field_by_field(
     ref = await open_case(running)
     spoc = people[LA_SPOC]
 
-    no_kind = submission(spoc, "return_modal", f"{ref}|la", return_values(None))
-    reply = await interaction(running, no_kind)
+    nothing = submission(spoc, "return_modal", f"{ref}|la", return_values(None, secured=None))
+    reply = await interaction(running, nothing)
     assert reply.json() == {
         "response_action": "errors",
-        "errors": {"kind": "Choose what you are returning."},
+        "errors": {
+            "involvement": "Choose how far your agency was involved.",
+            "records_secured": "Say whether your records are secured.",
+        },
     }
     empty_full = submission(spoc, "return_modal", f"{ref}|la", return_values("full"))
     reply = await interaction(running, empty_full)
-    assert reply.json()["errors"] == {"summary": "Write a summary, or attach your agency's return."}
+    assert reply.json()["errors"] == {
+        "analysis": "An agency that was involved gives its analysis or its chronology"
+    }
     await running.settle()
     assert (await request_of(running, ref, "la")).is_open  # nothing was recorded
 

@@ -13,7 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from bot.adapters.graph.client import GraphConnection
 from bot.adapters.teams.chat import TeamsChat
 from bot.adapters.teams.errors import NotInTenant
-from bot.ports import Bookmark, Button, CaseCard, RequestThread
+from bot.ports import Attachment, Bookmark, Button, CaseCard, RequestThread
 from tests.fakes.graph_teams import CATALOGUE_APP_ID, GraphTeams
 from tests.fakes.teams_connector import BOT_ID, TEAMS_TENANT, ConnectorFake
 from tests.integration.teams.teams_chat_world import (
@@ -213,3 +213,17 @@ async def test_a_card_someone_deleted_is_posted_again_and_card_lines_stay_inert(
     line = shown["attachments"][0]["content"]["body"][-1]["text"]
     assert "](" not in line and "https://evil" not in line
     assert "entities" not in shown["attachments"][0]["content"].get("msteams", {})
+
+
+async def test_a_case_chat_holds_no_file_from_the_bot_and_no_call_is_made(
+    chat: TeamsChat, graph: GraphTeams, connector: ConnectorFake
+) -> None:
+    chat_id = await chat.open_case_channel(case_ref=REF.lower(), members=SEVENTEEN, topic="")
+    calls = len(graph.graph.calls)
+    papers = Attachment("LLR-RR-2026-014-combined-summary-v1.docx", b"PK\x03\x04")
+
+    posted = await chat.post_file(channel=chat_id, document=papers, text="The papers.")
+
+    assert posted is None  # the services email the papers to the chat's members instead
+    assert len(graph.graph.calls) == calls
+    assert connector.calls == []

@@ -105,7 +105,10 @@ async def test_ratify_submit_and_close_in_the_case_chat(teams_bot: Teams) -> Non
     submitted = the_one(await teams_bot.mentions(CHAIR, chat, "submit"), starting="Submitted")
     closed = the_one(await teams_bot.mentions(CHAIR, chat, "close"), starting=f"{ref} closed")
     assert words(ratified) == f"{ref}: decision ratified. Next: @Rapid Review submit {ref}"
-    assert words(submitted).startswith("Submitted. The Panel document has ")
+    assert words(submitted) == (  # Teams' Markdown: the underscores escaped
+        rf"Submitted. For the Panel: {ref}\_panel-submission.docx and"
+        rf" {ref}\_covering-letter.docx."
+    )
     assert words(closed) == f"{ref} closed."
 
 
@@ -165,3 +168,14 @@ async def test_every_command_is_answered_in_teams_with_the_same_rules(teams_bot:
     assert words(opened).startswith("Case opened ")
     (refused,) = await teams_bot.says(LA_SPOC, f"chase {ref} la")
     assert words(refused).startswith("Sorry: Only a ")
+
+
+async def test_papers_in_the_case_chat_are_emailed_to_the_asker(teams_bot: Teams) -> None:
+    ref, chat = await open_case(teams_bot)
+
+    (answer,) = await teams_bot.mentions(CHAIR, chat, "papers")
+
+    draft = f"{ref}_combined-summary_v1_draft.docx"
+    assert words(answer) == (  # a bot's file cannot go in a Teams group chat
+        f"Emailed {draft} to you: this chat cannot hold files.".replace("_", "\\_")
+    )

@@ -55,18 +55,40 @@ async def test_a_return_by_card_is_checked_then_recorded_and_the_card_becomes_a_
     (send,) = card_actions(form)
     assert send["data"] == {"action": "return_form", "value": f"{ref}|la", "to": LA_SPOC}
 
-    empty = send["data"] | {"kind": "full", "summary": "", "documents": ""}
-    (again,) = await teams_bot.submits(LA_SPOC, personal(LA_SPOC), card, empty)
+    typed = {
+        "involvement": "full",
+        "period_from": "2025-03-01",
+        "contacts": "Sam Example | Allocated social worker",
+        "chronology": "2026-11-03 | Home visit | Social worker | Mosaic 55\n2026-11-31 | Typo",
+        "analysis": "",
+        "records_secured": "yes",
+        "partial": "true",
+        "documents": "",
+    }
+    wrong = send["data"] | typed
+    (again,) = await teams_bot.submits(LA_SPOC, personal(LA_SPOC), card, wrong)
     assert again["_id"] == card
-    assert "Write a summary, or attach your agency's return." in words(again)
+    assert "Line 2: 2026-11-31 is not a day of the calendar." in words(again)
+    inputs = {i["id"]: i for i in again["attachments"][0]["content"]["body"] if "id" in i}
+    assert inputs["chronology"]["value"] == typed["chronology"]  # nothing typed is lost
+    assert inputs["contacts"]["value"] == typed["contacts"]
+    assert (inputs["partial"]["type"], inputs["partial"]["value"]) == ("Input.Toggle", "true")
+    assert inputs["period_from"]["value"] == "2025-03-01"
+    assert inputs["involvement"]["type"] == "Input.ChoiceSet"
 
-    full = empty | {"summary": "Known to early help since 2025.", "documents": "Chronology.docx"}
-    (receipt,) = await teams_bot.submits(LA_SPOC, personal(LA_SPOC), card, full)
+    right = wrong | {
+        "chronology": "2026-11-03 | Home visit | Social worker | Mosaic 55",
+        "documents": "Chronology.docx",
+    }
+    (receipt,) = await teams_bot.submits(LA_SPOC, personal(LA_SPOC), card, right)
     assert receipt["_id"] == card and not card_actions(receipt)
     assert f"Thank you: your full information return for {ref} was recorded" in words(receipt)
+    assert "It says more is to follow" in words(receipt)
     status = await teams_bot.services.status(case_ref=ref, actor=CHAIR)
-    assert not status.case.request_for("la").is_open
-    assert "Chronology.docx" in status.case.request_for("la").summary
+    request = status.case.request_for("la")
+    assert not request.is_open and request.is_partial
+    assert [c.name for c in request.versions[0].content.contacts] == ["Sam Example"]
+    assert "Chronology.docx" in request.summary
 
 
 async def test_a_request_card_pressed_by_someone_it_was_not_sent_to_is_refused(

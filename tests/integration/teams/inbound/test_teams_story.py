@@ -70,7 +70,11 @@ async def test_a_whole_case_runs_in_teams(start_teams_bot: StartBot) -> None:
         press = {"action": "submit_return", "value": f"{ref}|la", "case_ref": ref}
         (form,) = await teams.submits(LA_SPOC, personal(LA_SPOC), la, press | {"agency": "la"})
         (send,) = card_actions(form)
-        full = send["data"] | {"kind": "full", "summary": "Known since 2025.", "documents": ""}
+        full = send["data"] | {
+            "involvement": "full",
+            "analysis": "Known since 2025.",
+            "records_secured": "yes",
+        }
         (receipt,) = await teams.submits(LA_SPOC, personal(LA_SPOC), la, full)
         assert receipt["_id"] == la and "was recorded" in words(receipt)
 
