@@ -5,9 +5,10 @@ from __future__ import annotations
 from pathlib import Path
 
 from pydantic import Field, SecretStr, ValidationError, field_validator
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict
 
 from bot.domain.errors import InvalidInput
+from bot.secret_files import SecretFilesSource
 
 DEFAULT_DATABASE_URL = "sqlite+aiosqlite:///./rrbot.db"
 
@@ -102,6 +103,25 @@ class Settings(BaseSettings):
         default=30, gt=0, le=3600, description="how often `rrbot serve` runs what is due"
     )
     log_level: str = "INFO"
+
+    # packaging: every secret may come from `<NAME>_FILE` (bot/secret_files.py); an explicit
+    # argument wins, then the file, then the environment, then `.env`.
+    @classmethod
+    def settings_customise_sources(
+        cls,
+        settings_cls: type[BaseSettings],
+        init_settings: PydanticBaseSettingsSource,
+        env_settings: PydanticBaseSettingsSource,
+        dotenv_settings: PydanticBaseSettingsSource,
+        file_secret_settings: PydanticBaseSettingsSource,
+    ) -> tuple[PydanticBaseSettingsSource, ...]:
+        return (
+            init_settings,
+            SecretFilesSource(settings_cls),
+            env_settings,
+            dotenv_settings,
+            file_secret_settings,
+        )
 
     def ca_bundles(self) -> dict[str, Path]:
         """The CA files to trust for outbound HTTPS, by the variable that named each."""
