@@ -21,6 +21,7 @@ from bot.adapters.db.migrate import upgrade
 from tests.conftest import _drop_everything
 from tests.fakes.slack_api import SlackApiFake
 from tests.integration.serving_process import Server, burst, slack_workspace, until_opened
+from tests.support.audit import TEST_AUDIT_KEY_TEXT
 
 CASES = 1000
 WAVE = 100  # notifications sent at once, as a busy morning might
@@ -56,7 +57,7 @@ def resident_mb(pid: int) -> dict[str, float]:
 async def test_resident_memory_idle_and_after_a_thousand_cases(
     database_url: str, slack: SlackApiFake, tmp_path: Path
 ) -> None:
-    server = Server(database_url, slack.base_url, tmp_path)
+    server = Server(database_url, slack.base_url, tmp_path, env={"AUDIT_KEY": TEST_AUDIT_KEY_TEXT})
     await asyncio.to_thread(server.start)
     try:
         assert server.process is not None

@@ -250,5 +250,5 @@ async def serve(settings: Settings, *, host: str, port: int) -> None:
     try:
         await DrainingServer(config, shutdown).serve()
     finally:
-        await ticker.aclose()
+        await ticker.aclose(grace_seconds=shutdown.remaining())  # a forced exit skips the lifespan
         await container.aclose()  # already closed unless startup failed; disposing twice is safe

@@ -16,7 +16,7 @@ from bot.config import Settings
 
 K8S = Path(__file__).resolve().parents[2] / "deploy" / "k8s"
 KUBECTL = shutil.which("kubectl")
-MEASURED_PEAK_MIB = 150  # benchmarks/bench_memory.py's target, above every measured peak
+MEASURED_PEAK_MIB = 128  # benchmarks/bench_memory.py: 134 MB after 1,000 cases (PostgreSQL)
 
 pytestmark = pytest.mark.skipif(KUBECTL is None, reason="kubectl is not installed")
 
@@ -121,7 +121,9 @@ def test_memory_is_requested_and_limited_above_the_measured_peak(rendered: list[
             resources["requests"]["memory"]
         )
     (server,) = one(rendered, "Deployment")["spec"]["template"]["spec"]["containers"]
-    assert mebibytes(server["resources"]["requests"]["memory"]) >= MEASURED_PEAK_MIB
+    server_memory = {k: mebibytes(v["memory"]) for k, v in server["resources"].items()}
+    assert server_memory["requests"] >= 1.25 * MEASURED_PEAK_MIB  # room to grow
+    assert server_memory["limits"] >= 2 * MEASURED_PEAK_MIB  # a burst is not an OOM kill
 
 
 def test_secrets_are_referenced_never_written_down(rendered: list[Doc]) -> None:
