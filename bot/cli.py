@@ -193,6 +193,25 @@ def db_upgrade() -> None:
     click.echo(f"Database is at revision {run(go())}.")
 
 
+@db.command("wait")
+@click.option(
+    "--timeout",
+    type=click.FloatRange(min=0),
+    default=300,
+    show_default=True,
+    help="Seconds to wait before giving up (exit 1).",
+)
+@guarded
+def db_wait(timeout: float) -> None:
+    """Wait until DATABASE_URL answers and is at this release's migration (a replica's
+    initContainer: it starts only once the migration Job has run; it migrates nothing)."""
+    from bot.adapters.db.schema_wait import wait_for_head
+    from bot.config import load_settings
+
+    revision = run(wait_for_head(load_settings().database_url, timeout_s=timeout))
+    click.echo(f"Database is at revision {revision}.")
+
+
 @cli.group()
 def audit() -> None:
     """The signed, hash-chained audit log."""

@@ -103,6 +103,13 @@ class Settings(BaseSettings):
         default=30, gt=0, le=3600, description="how often `rrbot serve` runs what is due"
     )
     log_level: str = "INFO"
+    # Graceful shutdown (issue 14, replicas): kept under Kubernetes' 30 s default grace.
+    shutdown_grace_seconds: float = Field(
+        default=20,
+        gt=0,
+        le=600,
+        description="after SIGTERM, how long requests and due actions in flight may run on",
+    )
 
     # packaging: every secret may come from `<NAME>_FILE` (bot/secret_files.py); an explicit
     # argument wins, then the file, then the environment, then `.env`.
