@@ -22,7 +22,7 @@ from bot.adapters.clock import SimulatedClock
 from bot.adapters.db.engine import make_engine
 from bot.adapters.db.purge import case_tables
 from bot.cli import cli
-from bot.domain.stages import Stage
+from bot.domain.stages import Stage, Track
 from bot.services.erasure import plan_purge
 from tests.integration.sql_world import SqlWorld
 from tests.integration.stages_world import CHILD, FAMILY, case_at
@@ -69,7 +69,7 @@ def test_a_closed_case_is_exported_then_erased_and_the_audit_chain_still_verifie
     env: pytest.MonkeyPatch, database_url: str, tmp_path: Path
 ) -> None:
     ref = asyncio.run(case_at(database_url, Stage.CLOSED, external_ref="LA-2018-1"))
-    other = asyncio.run(case_at(database_url, Stage.SUBMITTED, external_ref="LA-2018-2"))
+    other = asyncio.run(case_at(database_url, Stage.NOTIFIED, external_ref="LA-2018-2"))
     runner = CliRunner()
     out = tmp_path / f"{ref}.zip"
 
@@ -127,7 +127,7 @@ def test_a_closed_case_is_exported_then_erased_and_the_audit_chain_still_verifie
     assert purged.exit_code == 0, purged.output
     assert f"Erased {ref} (" in purged.output
     assert _rows_of(database_url, ref) == dict.fromkeys(_rows_of(database_url, ref), 0)
-    assert _rows_of(database_url, other)["cases"] == 1  # not closed: untouched
+    assert _rows_of(database_url, other)["cases"] == 1  # still open: untouched
     kept = _query(database_url, f"SELECT COUNT(*) FROM audit_log WHERE case_ref = '{ref}'")
     assert kept[0][0] == lines_before[0][0] + 1  # its lines stay; the tombstone is added
     [(actor, detail)] = _query(
@@ -144,7 +144,7 @@ def test_a_closed_case_is_exported_then_erased_and_the_audit_chain_still_verifie
 def test_purge_refuses_a_future_date_and_an_open_case_and_says_why(
     env: pytest.MonkeyPatch, database_url: str
 ) -> None:
-    ref = asyncio.run(case_at(database_url, Stage.MET, external_ref="LA-2018-3"))
+    ref = asyncio.run(case_at(database_url, Stage.REQUESTS_SENT, external_ref="LA-2018-3"))
     runner = CliRunner()
 
     future = runner.invoke(cli, ["purge", "--closed-before", "2999-01-01", "--yes"])
@@ -161,7 +161,9 @@ def test_purge_refuses_a_future_date_and_an_open_case_and_says_why(
 async def test_a_case_inside_its_retention_period_is_kept_with_the_date_it_may_go(
     database_url: str,
 ) -> None:
-    ref = await case_at(database_url, Stage.CLOSED, external_ref="LA-2018-4")
+    ref = await case_at(
+        database_url, Stage.CLOSED, external_ref="REF-2018-4", track=Track.REFERRAL
+    )  # a referral decided below the threshold and closed on the day it came
     world = SqlWorld(database_url, SimulatedClock(datetime(2024, 6, 3, 10, tzinfo=UTC)))
     try:
         (erasure,) = await plan_purge(world.ctx, closed_before=date(2024, 1, 1))
@@ -170,6 +172,6 @@ async def test_a_case_inside_its_retention_period_is_kept_with_the_date_it_may_g
 
     assert (erasure.ref, erasure.allowed) == (ref, False)
     assert erasure.reason == (
-        "it closed on 2019-01-03 and must be kept until 2025-01-03 (6 years after closure:"
+        "it closed on 2018-12-14 and must be kept until 2024-12-14 (6 years after closure:"
         " no seed states a period; the default, 6 years after closure)"
     )
