@@ -68,7 +68,9 @@ def _sent_hashes(audit: list[dict[str, Any]]) -> dict[str, str]:
     """Name -> SHA-256 of every document the audit log says was sent or submitted."""
     sent: dict[str, str] = {}
     for line in audit:
-        for document in line["detail"].get("documents", []) or []:
+        if line["action"] not in ("papers_sent", "submitted_to_panel", "panel_emailed"):
+            continue
+        for document in line["detail"].get("documents", []):
             if isinstance(document, dict) and "name" in document and "sha256" in document:
                 sent[document["name"]] = document["sha256"]
     return sent
@@ -165,7 +167,11 @@ async def export_case(ctx: ServiceContext, *, case_ref: str, by: str, out: Path)
                 actor=by,
                 action="case_exported",
                 case_ref=ref,
-                detail={"archive_sha256": digest, "documents": len(names), "audit_lines": lines},
+                detail={
+                    "archive_sha256": digest,
+                    "document_count": len(names),
+                    "audit_lines": lines,
+                },
             )
             await uow.commit()
     except BaseException:
