@@ -13,7 +13,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import Table, func, insert, select, text
+from sqlalchemy import Table, func, insert, inspect, select, text
+from sqlalchemy import table as named_table
 from sqlalchemy.ext.asyncio import AsyncConnection
 from sqlalchemy.pool import NullPool
 
@@ -31,13 +32,6 @@ BATCH = 1000  # rows per INSERT: bounded memory whatever the table's size
 class Copied:
     rows: dict[str, int]  # table -> rows copied
     audit: AuditVerification
-
-
-async def _counts(connection: AsyncConnection) -> dict[str, int]:
-    counts = {}
-    for table in Base.metadata.sorted_tables:
-        counts[table.name] = await connection.scalar(select(func.count()).select_from(table)) or 0
-    return counts
 
 
 async def _copy_table(source: AsyncConnection, target: AsyncConnection, table: Table) -> int:
@@ -74,15 +68,21 @@ async def _check_source(url: str) -> None:
 
 
 async def _check_target_empty(url: str) -> None:
+    """Before anything is written to it (migrations included): every table already there,
+    whatever its revision, must be empty."""
     engine = make_engine(url, poolclass=NullPool)
+    full: dict[str, int] = {}
     try:
         async with engine.connect() as connection:
-            counts = await _counts(connection)
+            names = await connection.run_sync(lambda c: inspect(c).get_table_names())
+            for name in sorted(set(names) - {"alembic_version"}):
+                count = await connection.scalar(select(func.count()).select_from(named_table(name)))
+                if count:
+                    full[name] = int(count)
     finally:
         await engine.dispose()
-    full = {name: n for name, n in counts.items() if n}
     if full:
-        listed = ", ".join(f"{name} ({n})" for name, n in sorted(full.items()))
+        listed = ", ".join(f"{name} ({n})" for name, n in full.items())
         raise InvalidInput(
             f"{describe(url)} is not empty ({listed}); db copy writes only into an empty"
             " database, so nothing was copied."
@@ -95,8 +95,8 @@ async def copy_database(source_url: str, target_url: str, key: AuditKey | None) 
         raise InvalidInput("The target is the database in use; give another one.")
     await _check_source(source_url)
     await check_connection(target_url)
-    await upgrade(target_url)  # a no-op on a database already at the head revision
     await _check_target_empty(target_url)
+    await upgrade(target_url)  # a no-op on a database already at the head revision
     source_engine = make_engine(source_url, poolclass=NullPool)
     target_engine = make_engine(target_url, poolclass=NullPool)
     copied: dict[str, int] = {}
