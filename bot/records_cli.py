@@ -4,6 +4,7 @@ Registered from bot/cli.py; imports stay inside the commands so that `--help` st
 from __future__ import annotations
 
 import getpass
+import os
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from datetime import date
@@ -44,7 +45,14 @@ async def _context() -> AsyncIterator[ServiceContext]:
 
 
 def _by(by: str | None) -> str:
-    return by or getpass.getuser()
+    """Who, for the audit log: `--by`, else the OS user (a container may have no name for
+    its user: then its uid)."""
+    if by:
+        return by
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError):
+        return f"uid {os.getuid()}"
 
 
 @click.command("export")
