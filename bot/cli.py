@@ -381,6 +381,12 @@ def serve(host: str, port: int | None) -> None:
     run(serve_http(settings, host=host, port=port or settings.port))
 
 
+# Retention, export and erasure (issue 14, helper "retention"): their own module.
+from bot.records_cli import register as _register_records  # noqa: E402
+
+_register_records(cli, db)
+
+
 def main() -> None:
     cli(prog_name="rrbot")
 
