@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Literal
 
 from pydantic import Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -102,6 +103,17 @@ class Settings(BaseSettings):
         default=30, gt=0, le=3600, description="how often `rrbot serve` runs what is due"
     )
     log_level: str = "INFO"
+
+    # Metrics and logs (issue 14: /metrics and JSON logs).
+    metrics_token: SecretStr | None = Field(
+        default=None,
+        description="the bearer token Prometheus sends to GET /metrics; unset: /metrics is 404",
+    )
+    log_format: Literal["auto", "json", "text"] = Field(
+        default="auto",
+        description="json: one JSON object per line; text: for people; auto: text on a"
+        " terminal, json otherwise (a container, a service manager, a file)",
+    )
 
     def ca_bundles(self) -> dict[str, Path]:
         """The CA files to trust for outbound HTTPS, by the variable that named each."""

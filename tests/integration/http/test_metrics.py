@@ -1,0 +1,174 @@
+"""GET /metrics: Prometheus's view of rrbot, behind its own bearer token.
+
+The database's figures (open cases, requests, the outbox) are read at each scrape, so they
+move as a case moves; the process's counters (actions run, outside calls, HTTP latency) are
+this process's since it started, so each test reads how much they changed.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+from prometheus_client.parser import text_string_to_metric_families
+
+from bot.adapters.clock import SimulatedClock
+from bot.domain.requests import ReturnKind
+from schedules.runner import run_due
+from tests.integration.http.conftest import Serve
+from tests.integration.http.harness import AUTH, NOTIFIED_AT, Running, notification
+
+METRICS_TOKEN = "metrics-test-token-abcdefghijklmnop"
+SCRAPE = {"Authorization": f"Bearer {METRICS_TOKEN}"}
+OFFICER = "bo.adeyemi@partnership.example.org"
+DASHBOARD = Path(__file__).parents[3] / "deploy" / "grafana" / "rrbot-dashboard.json"
+# Labels a case, a person or a place could hide in; none may carry one.
+CASE_REF = re.compile(r"[A-Z]{2,5}-[A-Z]{2}-\d{4}-\d{3}")
+
+Samples = dict[tuple[str, frozenset[tuple[str, str]]], float]
+
+
+async def scrape(running: Running) -> tuple[Samples, str]:
+    response = await running.client.get("/metrics", headers=SCRAPE)
+    assert response.status_code == 200
+    assert response.headers["content-type"].startswith("text/plain")
+    samples: Samples = {}
+    for family in text_string_to_metric_families(response.text):
+        for s in family.samples:
+            samples[(s.name, frozenset(s.labels.items()))] = s.value
+    return samples, response.text
+
+
+def value(samples: Samples, name: str, **labels: str) -> float:
+    return samples.get((name, frozenset(labels.items())), 0.0)
+
+
+@pytest.fixture
+async def metered(serve: Serve) -> Running:
+    async with serve(metrics_token=METRICS_TOKEN) as running:
+        yield running
+
+
+@pytest.mark.parametrize(
+    "authorization",
+    [None, "Bearer not-the-token", f"Basic {METRICS_TOKEN}", "Bearer ", f"Bearer {METRICS_TOKEN}x"],
+)
+async def test_metrics_are_refused_without_their_token(
+    metered: Running, authorization: str | None
+) -> None:
+    headers = {} if authorization is None else {"Authorization": authorization}
+    response = await metered.client.get("/metrics", headers=headers)
+    assert response.status_code == 401
+    assert response.content == b""  # no detail, no figure
+
+
+async def test_the_intake_token_does_not_open_the_metrics(metered: Running) -> None:
+    response = await metered.client.get("/metrics", headers=AUTH)
+    assert response.status_code == 401
+
+
+async def test_without_a_metrics_token_there_is_no_metrics_route(running: Running) -> None:
+    response = await running.client.get("/metrics", headers=SCRAPE)
+    assert response.status_code == 404
+
+
+async def test_metrics_move_as_a_case_moves(metered: Running) -> None:
+    before, _ = await scrape(metered)
+    assert value(before, "rrbot_information_requests_outstanding") == 0
+    assert value(before, "rrbot_cases_open", stage="requests_sent") == 0
+
+    # A case opens: three agencies are asked for information.
+    response = await metered.client.post("/notifications", json=notification(), headers=AUTH)
+    assert response.status_code == 201
+    ref = response.json()["case_ref"]
+    opened, _ = await scrape(metered)
+    assert value(opened, "rrbot_cases_open", stage="requests_sent") == 1
+    assert value(opened, "rrbot_information_requests_outstanding") == 3
+    assert value(opened, "rrbot_information_requests_overdue") == 0
+    assert value(opened, "rrbot_outbox_pending", kind="chase") > 0  # the chase ladder waits
+    route = {"route": "/notifications", "method": "POST", "status": "2xx"}
+    assert value(opened, "rrbot_http_request_duration_seconds_count", **route) == (
+        value(before, "rrbot_http_request_duration_seconds_count", **route) + 1
+    )
+
+    # One agency returns: one request fewer is outstanding.
+    await metered.container.services.record_return(
+        case_ref=ref, agency="gp", kind=ReturnKind.NIL, summary="", actor=OFFICER
+    )
+    returned, _ = await scrape(metered)
+    assert value(returned, "rrbot_information_requests_outstanding") == 2
+
+    # A month on (Christmas between), nothing has run: the rest are overdue, the Panel
+    # deadline has passed, and the outbox has waited.
+    clock = metered.container.ctx.clock
+    assert isinstance(clock, SimulatedClock)
+    clock.set(NOTIFIED_AT + timedelta(days=31))  # a Monday, 10:00
+    waiting, _ = await scrape(metered)
+    assert value(waiting, "rrbot_information_requests_overdue") == 2
+    assert value(waiting, "rrbot_cases_past_panel_deadline") == 1
+    assert value(waiting, "rrbot_outbox_due", kind="chase") > 0
+    assert value(waiting, "rrbot_outbox_oldest_due_age_seconds") > 24 * 3600
+
+    # The runner catches up: chases counted as sent, late (their day has gone), and the
+    # outbox's due rows and their age drop.
+    ran = await run_due(metered.container.services, worker="metrics-test")
+    chases = sum(1 for r in ran if r.action.kind == "chase" and r.outcome is not None)
+    assert chases > 0
+    caught_up, text = await scrape(metered)
+    sent = {"kind": "chase", "outcome": "sent"}
+    assert value(caught_up, "rrbot_outbox_actions_total", **sent) - value(
+        waiting, "rrbot_outbox_actions_total", **sent
+    ) == sum(1 for r in ran if r.action.kind == "chase" and r.outcome and r.outcome.value == "done")
+    assert value(caught_up, "rrbot_outbox_actions_late_total", kind="chase") > value(
+        waiting, "rrbot_outbox_actions_late_total", kind="chase"
+    )
+    assert value(caught_up, "rrbot_outbox_due", kind="chase") == 0
+    assert value(caught_up, "rrbot_outbox_oldest_due_age_seconds") < value(
+        waiting, "rrbot_outbox_oldest_due_age_seconds"
+    )
+    assert ref not in text
+
+
+async def test_no_label_names_a_case_or_a_person(metered: Running) -> None:
+    response = await metered.client.post("/notifications", json=notification(), headers=AUTH)
+    ref = response.json()["case_ref"]
+    await metered.client.get(f"/timetable/llr?case={ref}")
+    await metered.client.get(f"/no-such-page/{ref}")  # an unmatched path is not a label
+    samples, text = await scrape(metered)
+    labels = {v for (_, pairs) in samples for _, v in pairs}
+    assert not [v for v in labels if CASE_REF.search(v)], "a case reference in a label"
+    assert not [v for v in labels if "@" in v or "Jamie" in v or "Testperson" in v]
+    assert ref not in text
+    assert (
+        value(
+            samples,
+            "rrbot_http_request_duration_seconds_count",
+            route="unmatched",
+            method="GET",
+            status="4xx",
+        )
+        >= 1
+    )
+
+
+# The series each kind of family exposes (prometheus-client's text format).
+SERIES = {"counter": ("_total",), "histogram": ("_bucket", "_sum", "_count"), "gauge": ("",)}
+
+
+async def test_every_dashboard_query_names_a_metric_rrbot_exports(metered: Running) -> None:
+    _, text = await scrape(metered)
+    exported = {
+        family.name + suffix
+        for family in text_string_to_metric_families(text)
+        for suffix in SERIES.get(family.type, ("",))
+    }
+    dashboard = json.loads(DASHBOARD.read_text())
+    queries = [target["expr"] for panel in dashboard["panels"] for target in panel["targets"]]
+    assert len(queries) >= 10
+    for query in queries:
+        named = set(re.findall(r"\brrbot_[a-z_]+", query))
+        assert named, f"reads no rrbot metric: {query}"
+        assert named <= exported, f"not exported: {sorted(named - exported)} in {query}"
