@@ -120,6 +120,11 @@ class Settings(BaseSettings):
         named = {"CA_BUNDLE": self.ca_bundle, "GRAPH_CA_BUNDLE": self.graph_ca_bundle}
         return {name: path for name, path in named.items() if path is not None}
 
+    @field_validator("log_format", mode="before")
+    @classmethod
+    def _any_case(cls, value: object) -> object:
+        return value.strip().lower() if isinstance(value, str) else value
+
     @field_validator("slack_app_token")
     @classmethod
     def _app_level_token(cls, value: SecretStr | None) -> SecretStr | None:
