@@ -7,17 +7,29 @@ this process's since it started, so each test reads how much they changed.
 
 from __future__ import annotations
 
+import asyncio
 import json
 import re
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+import httpx
 import pytest
 from prometheus_client.parser import text_string_to_metric_families
 
 from bot.adapters.clock import SimulatedClock
+from bot.adapters.graph.factory import graph_ports
+from bot.adapters.slack.client import call, make_web_client
+from bot.adapters.slack.errors import ChatUnavailable
+from bot.adapters.teams.errors import ChatUnavailable as TeamsUnavailable
+from bot.adapters.teams.sending import DEFAULT_RETRY, send
+from bot.domain.errors import DomainError
 from bot.domain.requests import ReturnKind
 from schedules.runner import run_due
+from tests.fakes.graph_api import GraphApiFake
+from tests.fakes.slack_api import BOT_TOKEN, SlackApiFake
+from tests.integration.graph.serving import serve as serve_graph
+from tests.integration.graph.support import StaticCredential, graph_settings
 from tests.integration.http.conftest import Serve
 from tests.integration.http.harness import AUTH, NOTIFIED_AT, Running, notification
 
@@ -27,6 +39,9 @@ OFFICER = "bo.adeyemi@partnership.example.org"
 DASHBOARD = Path(__file__).parents[3] / "deploy" / "grafana" / "rrbot-dashboard.json"
 # Labels a case, a person or a place could hide in; none may carry one.
 CASE_REF = re.compile(r"[A-Z]{2,5}-[A-Z]{2}-\d{4}-\d{3}")
+
+START = datetime(2026, 11, 9, 9, tzinfo=UTC)
+END = datetime(2026, 11, 9, 17, tzinfo=UTC)
 
 Samples = dict[tuple[str, frozenset[tuple[str, str]]], float]
 
@@ -172,3 +187,55 @@ async def test_every_dashboard_query_names_a_metric_rrbot_exports(metered: Runni
         named = set(re.findall(r"\brrbot_[a-z_]+", query))
         assert named, f"reads no rrbot metric: {query}"
         assert named <= exported, f"not exported: {sorted(named - exported)} in {query}"
+
+
+def calls(samples: Samples, surface: str, method: str, outcome: str) -> float:
+    return value(
+        samples, "rrbot_outside_calls_total", surface=surface, method=method, outcome=outcome
+    )
+
+
+def timed(samples: Samples, surface: str, method: str) -> float:
+    name = "rrbot_outside_call_duration_seconds_count"
+    return value(samples, name, surface=surface, method=method)
+
+
+@pytest.mark.filterwarnings("ignore:This class is deprecated:DeprecationWarning")
+async def test_slack_graph_and_teams_calls_are_counted_by_method_and_outcome(
+    metered: Running, slack_api: SlackApiFake
+) -> None:
+    before, _ = await scrape(metered)
+
+    slack = make_web_client(BOT_TOKEN, slack_api.base_url)
+    await call("auth.test", slack.auth_test())
+    with pytest.raises(ChatUnavailable):
+        await call("conversations.info", slack.conversations_info(channel="C-NONE"))
+
+    with serve_graph(GraphApiFake()) as graph_api:
+        calendar, _mail = graph_ports(graph_settings(graph_api), credential=StaticCredential())
+        try:
+            graph_api.fail("/calendar/getSchedule", status=403, times=1)
+            with pytest.raises(DomainError):
+                await calendar.free_busy(people=["dm@police.example.org"], start=START, end=END)
+        finally:
+            await calendar.connection.aclose()
+
+    async def connector_refuses() -> None:
+        request = httpx.Request("POST", "https://smba.example/v3/conversations")
+        raise httpx.HTTPStatusError(
+            "403", request=request, response=httpx.Response(403, request=request)
+        )
+
+    with pytest.raises(TeamsUnavailable):
+        await send("send activity", connector_refuses, retry=DEFAULT_RETRY, sleep=asyncio.sleep)
+
+    after, _ = await scrape(metered)
+    expected = [
+        ("slack", "auth.test", "ok"),
+        ("slack", "conversations.info", "refused"),
+        ("graph", "free/busy (getSchedule)", "refused"),
+        ("teams", "send activity", "refused"),
+    ]
+    for surface, method, outcome in expected:
+        assert calls(after, surface, method, outcome) == calls(before, surface, method, outcome) + 1
+        assert timed(after, surface, method) == timed(before, surface, method) + 1
