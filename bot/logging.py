@@ -214,7 +214,7 @@ def configure_logging(
     level: str = "INFO", json: bool = False, *, stream: TextIO | None = None
 ) -> None:
     """Route structlog and stdlib logging through one handler on `stream` (stderr). A JSON
-    line holds `timestamp` (ISO 8601, UTC), `level`, `event`, `logger`, and `case_ref` and
+    line holds `time` (ISO 8601, UTC), `level`, `event`, `logger`, and `case_ref` and
     `request_id` when bound; the same redaction runs before either renderer."""
     numeric = logging.getLevelNamesMapping()[level.upper()]
     before: list[Processor] = [

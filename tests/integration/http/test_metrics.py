@@ -25,6 +25,8 @@ from bot.adapters.teams.errors import ChatUnavailable as TeamsUnavailable
 from bot.adapters.teams.sending import DEFAULT_RETRY, send
 from bot.domain.errors import DomainError
 from bot.domain.requests import ReturnKind
+from bot.observability.metrics import OUTBOX_KINDS
+from schedules.performers import PERFORMERS
 from schedules.runner import run_due
 from tests.fakes.graph_api import GraphApiFake
 from tests.fakes.slack_api import BOT_TOKEN, SlackApiFake
@@ -80,6 +82,11 @@ async def test_metrics_are_refused_without_their_token(metered: Running) -> None
         response = await metered.client.get("/metrics", headers=headers)
         assert response.status_code == 401, authorization
         assert response.content == b""  # no detail, no figure
+
+
+def test_every_outbox_kind_has_its_own_label() -> None:
+    """A kind the labels do not know would be counted as "other": they must not drift."""
+    assert set(PERFORMERS) == OUTBOX_KINDS
 
 
 async def test_without_a_metrics_token_there_is_no_metrics_route(running: Running) -> None:
