@@ -66,12 +66,20 @@ def guarded(fn: Any) -> Any:
     show_default=True,
     help="Log level for the structured log on stderr.",
 )
-def cli(log_level: str) -> None:
+@click.option(
+    "--log-format",
+    envvar="LOG_FORMAT",
+    type=click.Choice(["auto", "json", "text"], case_sensitive=False),
+    default="auto",
+    show_default=True,
+    help="json: one JSON object per line; auto: text on a terminal, json otherwise.",
+)
+def cli(log_level: str, log_format: str) -> None:
     """rrbot runs the statutory Rapid Review of a serious child safeguarding incident:
     dates every milestone, chases agencies, finds a quorate meeting and records the decision."""
-    from bot.logging import configure_logging
+    from bot.logging import configure_logging, wants_json
 
-    configure_logging(log_level)
+    configure_logging(log_level, json=wants_json(log_format))
 
 
 @cli.command()

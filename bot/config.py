@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Literal
 
 from pydantic import Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict
@@ -130,10 +131,26 @@ class Settings(BaseSettings):
             file_secret_settings,
         )
 
+    # Metrics and logs (issue 14: /metrics and JSON logs).
+    metrics_token: SecretStr | None = Field(
+        default=None,
+        description="the bearer token Prometheus sends to GET /metrics; unset: /metrics is 404",
+    )
+    log_format: Literal["auto", "json", "text"] = Field(
+        default="auto",
+        description="json: one JSON object per line; text: for people; auto: text on a"
+        " terminal, json otherwise (a container, a service manager, a file)",
+    )
+
     def ca_bundles(self) -> dict[str, Path]:
         """The CA files to trust for outbound HTTPS, by the variable that named each."""
         named = {"CA_BUNDLE": self.ca_bundle, "GRAPH_CA_BUNDLE": self.graph_ca_bundle}
         return {name: path for name, path in named.items() if path is not None}
+
+    @field_validator("log_format", mode="before")
+    @classmethod
+    def _any_case(cls, value: object) -> object:
+        return value.strip().lower() if isinstance(value, str) else value
 
     @field_validator("slack_app_token")
     @classmethod

@@ -27,6 +27,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from bot.adapters.db.health import Readiness, pooled_problem
 from bot.bootstrap import Container
 from bot.logging import get_logger
+from bot.observability.http import RequestObservation, metrics
 from bot.shutdown import Shutdown
 from handlers.intake import receive_notification
 from handlers.openapi import problem, serve_document
@@ -226,10 +227,14 @@ def create_app(
         Route("/decision-record", decision_record_page, methods=["GET"]),
         Route("/slack/events", slack_events, methods=["POST"]),
         Route("/api/messages", teams_messages, methods=["POST"]),
+        Route("/metrics", metrics, methods=["GET"]),  # METRICS_TOKEN's bearer only
     ]
     return Starlette(
         routes=routes,
-        middleware=[Middleware(BodyLimit, max_bytes=MAX_BODY_BYTES)],
+        middleware=[
+            Middleware(RequestObservation),  # outermost: a refused body is timed and has an id
+            Middleware(BodyLimit, max_bytes=MAX_BODY_BYTES),
+        ],
         exception_handlers={HTTPException: _http_error},
         lifespan=lifespan,
     )

@@ -35,6 +35,7 @@ from bot.domain.errors import (
 from bot.domain.outbox import DueAction, Outcome
 from bot.domain.working_hours import WorkingTime
 from bot.logging import get_logger
+from bot.observability.metrics import count_action
 from bot.services.context import ServiceContext
 from bot.services.doorbell import Answer
 from bot.services.facade import Services
@@ -133,6 +134,7 @@ async def claim(
         await uow.commit()
     for ran in deferred:
         log.info("due_action_deferred", key=ran.action.key, case_ref=ran.action.case_ref)
+        _count(ran)
     return ready, deferred
 
 
@@ -161,7 +163,8 @@ async def run_claimed(
             for n in positions:
                 if not going_on():
                     return
-                results[n] = await _run_one(services, actions[n], performers)
+                results[n] = ran = await _run_one(services, actions[n], performers)
+                _count(ran)
                 unfinished.discard(actions[n].id or 0)
 
     renewing = asyncio.create_task(_keep_claims(services, worker, unfinished)) if worker else None
@@ -321,6 +324,17 @@ async def _complete(
             )
         await uow.commit()
     log.info("due_action_" + outcome.value, key=action.key, case_ref=action.case_ref)
+
+
+def _count(ran: Ran) -> None:
+    """rrbot_outbox_actions (per process): sent, dropped, failed (to be retried) or deferred."""
+    if ran.deferred_until is not None:
+        outcome = "deferred"
+    elif ran.outcome is None:
+        outcome = "failed"
+    else:
+        outcome = "sent" if ran.outcome is Outcome.DONE else ran.outcome.value
+    count_action(ran.action.kind, outcome, late=ran.late_since is not None)
 
 
 def run_at_once(*, worker: str) -> Answer:
