@@ -66,12 +66,20 @@ def guarded(fn: Any) -> Any:
     show_default=True,
     help="Log level for the structured log on stderr.",
 )
-def cli(log_level: str) -> None:
+@click.option(
+    "--log-format",
+    envvar="LOG_FORMAT",
+    type=click.Choice(["auto", "json", "text"], case_sensitive=False),
+    default="auto",
+    show_default=True,
+    help="json: one JSON object per line; auto: text on a terminal, json otherwise.",
+)
+def cli(log_level: str, log_format: str) -> None:
     """rrbot runs the statutory Rapid Review of a serious child safeguarding incident:
     dates every milestone, chases agencies, finds a quorate meeting and records the decision."""
-    from bot.logging import configure_logging
+    from bot.logging import configure_logging, wants_json
 
-    configure_logging(log_level)
+    configure_logging(log_level, json=wants_json(log_format))
 
 
 @cli.command()
@@ -191,6 +199,25 @@ def db_upgrade() -> None:
         return await current_revision(url)
 
     click.echo(f"Database is at revision {run(go())}.")
+
+
+@db.command("wait")
+@click.option(
+    "--timeout",
+    type=click.FloatRange(min=0),
+    default=300,
+    show_default=True,
+    help="Seconds to wait before giving up (exit 1).",
+)
+@guarded
+def db_wait(timeout: float) -> None:
+    """Wait until DATABASE_URL answers and is at this release's migration (a replica's
+    initContainer: it starts only once the migration Job has run; it migrates nothing)."""
+    from bot.adapters.db.schema_wait import wait_for_head
+    from bot.config import load_settings
+
+    revision = run(wait_for_head(load_settings().database_url, timeout_s=timeout))
+    click.echo(f"Database is at revision {revision}.")
 
 
 @cli.group()
@@ -360,6 +387,12 @@ def serve(host: str, port: int | None) -> None:
 
     settings = load_settings()
     run(serve_http(settings, host=host, port=port or settings.port))
+
+
+# Retention, export and erasure (issue 14, helper "retention"): their own module.
+from bot.records_cli import register as _register_records  # noqa: E402
+
+_register_records(cli, db)
 
 
 def main() -> None:

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Literal
 
 from pydantic import Field, SecretStr, ValidationError, field_validator
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict
 
 from bot.domain.errors import InvalidInput
+from bot.secret_files import SecretFilesSource
 
 DEFAULT_DATABASE_URL = "sqlite+aiosqlite:///./rrbot.db"
 
@@ -102,11 +104,53 @@ class Settings(BaseSettings):
         default=30, gt=0, le=3600, description="how often `rrbot serve` runs what is due"
     )
     log_level: str = "INFO"
+    # Graceful shutdown (issue 14, replicas): kept under Kubernetes' 30 s default grace.
+    shutdown_grace_seconds: float = Field(
+        default=20,
+        gt=0,
+        le=600,
+        description="after SIGTERM, how long requests and due actions in flight may run on",
+    )
+
+    # packaging: every secret may come from `<NAME>_FILE` (bot/secret_files.py); an explicit
+    # argument wins, then the file, then the environment, then `.env`.
+    @classmethod
+    def settings_customise_sources(
+        cls,
+        settings_cls: type[BaseSettings],
+        init_settings: PydanticBaseSettingsSource,
+        env_settings: PydanticBaseSettingsSource,
+        dotenv_settings: PydanticBaseSettingsSource,
+        file_secret_settings: PydanticBaseSettingsSource,
+    ) -> tuple[PydanticBaseSettingsSource, ...]:
+        return (
+            init_settings,
+            SecretFilesSource(settings_cls),
+            env_settings,
+            dotenv_settings,
+            file_secret_settings,
+        )
+
+    # Metrics and logs (issue 14: /metrics and JSON logs).
+    metrics_token: SecretStr | None = Field(
+        default=None,
+        description="the bearer token Prometheus sends to GET /metrics; unset: /metrics is 404",
+    )
+    log_format: Literal["auto", "json", "text"] = Field(
+        default="auto",
+        description="json: one JSON object per line; text: for people; auto: text on a"
+        " terminal, json otherwise (a container, a service manager, a file)",
+    )
 
     def ca_bundles(self) -> dict[str, Path]:
         """The CA files to trust for outbound HTTPS, by the variable that named each."""
         named = {"CA_BUNDLE": self.ca_bundle, "GRAPH_CA_BUNDLE": self.graph_ca_bundle}
         return {name: path for name, path in named.items() if path is not None}
+
+    @field_validator("log_format", mode="before")
+    @classmethod
+    def _any_case(cls, value: object) -> object:
+        return value.strip().lower() if isinstance(value, str) else value
 
     @field_validator("slack_app_token")
     @classmethod

@@ -178,7 +178,7 @@ class _SafeFormatter(structlog.stdlib.ProcessorFormatter):
             return super().format(record)
         except Exception as err:  # RecursionError included: nothing gets out
             fallback = {
-                "timestamp": datetime.now(UTC).isoformat(),
+                "time": datetime.now(UTC).isoformat(),
                 "event": "log_line_withheld",
                 "level": record.levelname.lower(),
                 "logger": record.name,
@@ -196,10 +196,26 @@ class _SafeHandler(logging.StreamHandler):  # type: ignore[type-arg]
             self.stream.write(f'{{"event": "log_line_lost", "logger": "{record.name}"}}\n')
 
 
+def wants_json(log_format: str, stream: TextIO | None = None) -> bool:
+    """LOG_FORMAT: "json" or "text" as said; "auto" is text for a person at a terminal and
+    JSON for everything else (a container's or a service manager's log collector, a file)."""
+    if log_format in ("json", "text"):
+        return log_format == "json"
+    if log_format != "auto":
+        raise ValueError(f"LOG_FORMAT must be auto, json or text, not '{log_format}'")
+    target = stream or sys.stderr
+    try:
+        return not target.isatty()
+    except (AttributeError, ValueError):  # a closed or unusual stream: no terminal there
+        return True
+
+
 def configure_logging(
     level: str = "INFO", json: bool = False, *, stream: TextIO | None = None
 ) -> None:
-    """Route structlog and stdlib logging through one handler on `stream` (stderr)."""
+    """Route structlog and stdlib logging through one handler on `stream` (stderr). A JSON
+    line holds `time` (ISO 8601, UTC), `level`, `event`, `logger`, and `case_ref` and
+    `request_id` when bound; the same redaction runs before either renderer."""
     numeric = logging.getLevelNamesMapping()[level.upper()]
     before: list[Processor] = [
         structlog.contextvars.merge_contextvars,
@@ -208,6 +224,7 @@ def configure_logging(
         structlog.processors.StackInfoRenderer(),
         structlog.processors.format_exc_info,  # a traceback is text before it is redacted
     ]
+    time_key = "time" if json else "timestamp"  # the console renderer puts "timestamp" first
     renderer: Processor = (
         structlog.processors.JSONRenderer() if json else structlog.dev.ConsoleRenderer(colors=False)
     )
@@ -229,7 +246,7 @@ def configure_logging(
                 mask_secrets,
                 redact_personal_data,
                 # Stamped after redaction: a newborn's date of birth may be today's date.
-                structlog.processors.TimeStamper(fmt="iso", utc=True),
+                structlog.processors.TimeStamper(fmt="iso", utc=True, key=time_key),
                 renderer,
             ],
         )

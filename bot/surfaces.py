@@ -25,7 +25,6 @@ if TYPE_CHECKING:
 
 
 log = get_logger(__name__)
-GRACEFUL_SHUTDOWN_S = 10  # requests in flight get this long after SIGTERM
 
 
 def _print(text: str) -> None:
@@ -205,6 +204,8 @@ async def serve(settings: Settings, *, host: str, port: int) -> None:
     traceback from inside uvicorn's startup; then serve until SIGINT/SIGTERM."""
     import uvicorn
 
+    from bot.graceful import DrainingServer
+    from bot.shutdown import Shutdown
     from handlers.http import create_app
     from schedules.scheduler import ticker_for
 
@@ -218,17 +219,24 @@ async def serve(settings: Settings, *, host: str, port: int) -> None:
         await container.aclose()
         raise
 
+    # SIGTERM: readyz 503 and no more claims at once; requests, then due actions, in flight
+    # get what is left of the grace; then this worker's claims and lease are handed back,
+    # before the lifespan closes the database (the container's first closer).
+    shutdown = Shutdown(settings.shutdown_grace_seconds)
+    shutdown.on_start(ticker.stop_claiming)
+    container.closers.insert(0, lambda: ticker.aclose(grace_seconds=shutdown.remaining()))
+
     async def ready() -> Container:
         return container
 
     config = uvicorn.Config(
-        create_app(ready),  # its lifespan closes the container on shutdown
+        create_app(ready, shutdown=shutdown),  # its lifespan closes the container on shutdown
         host=host,
         port=port,
         log_config=None,  # uvicorn's lines go through our redacting handler
         lifespan="on",
         server_header=False,
-        timeout_graceful_shutdown=GRACEFUL_SHUTDOWN_S,
+        timeout_graceful_shutdown=max(1, int(settings.shutdown_grace_seconds)),
     )
     from bot.directories import is_sample
 
@@ -240,7 +248,7 @@ async def serve(settings: Settings, *, host: str, port: int) -> None:
         flush=True,
     )
     try:
-        await uvicorn.Server(config).serve()
+        await DrainingServer(config, shutdown).serve()
     finally:
-        await ticker.aclose()
+        await ticker.aclose(grace_seconds=shutdown.remaining())  # a forced exit skips the lifespan
         await container.aclose()  # already closed unless startup failed; disposing twice is safe

@@ -27,6 +27,8 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from bot.adapters.db.health import Readiness, pooled_problem
 from bot.bootstrap import Container
 from bot.logging import get_logger
+from bot.observability.http import RequestObservation, metrics
+from bot.shutdown import Shutdown
 from handlers.intake import receive_notification
 from handlers.openapi import problem, serve_document
 from handlers.pages import decision_record_page, timetable_page
@@ -92,6 +94,9 @@ async def healthz(_request: Request) -> JSONResponse:
 async def readyz(request: Request) -> JSONResponse:
     """Open to anyone, so cheap: answers are shared (health.Readiness) and name no host."""
     readiness: Readiness = request.state.readiness
+    shutdown: Shutdown | None = request.state.shutdown
+    if shutdown is not None and shutdown.started:  # the balancer stops sending at once
+        return JSONResponse({"status": "unavailable", "reason": "shutting down"}, status_code=503)
     reason = await readiness.problem()
     if reason is not None:
         return JSONResponse({"status": "unavailable", "reason": reason}, status_code=503)
@@ -177,7 +182,11 @@ async def slack_events(request: Request) -> Response:
     return response
 
 
-def create_app(container_factory: ContainerFactory) -> Starlette:
+def create_app(
+    container_factory: ContainerFactory, *, shutdown: Shutdown | None = None
+) -> Starlette:
+    """`shutdown`, when given, turns /readyz to 503 as soon as it starts (SIGTERM)."""
+
     @asynccontextmanager
     async def lifespan(_app: Starlette) -> AsyncIterator[dict[str, Any]]:
         container = await container_factory()
@@ -199,6 +208,7 @@ def create_app(container_factory: ContainerFactory) -> Starlette:
                 "slack": slack,
                 "teams": teams,
                 "readiness": readiness,
+                "shutdown": shutdown,
             }
         finally:
             gc.unfreeze()  # what this app held may now be collected (tests start many)
@@ -217,10 +227,14 @@ def create_app(container_factory: ContainerFactory) -> Starlette:
         Route("/decision-record", decision_record_page, methods=["GET"]),
         Route("/slack/events", slack_events, methods=["POST"]),
         Route("/api/messages", teams_messages, methods=["POST"]),
+        Route("/metrics", metrics, methods=["GET"]),  # METRICS_TOKEN's bearer only
     ]
     return Starlette(
         routes=routes,
-        middleware=[Middleware(BodyLimit, max_bytes=MAX_BODY_BYTES)],
+        middleware=[
+            Middleware(RequestObservation),  # outermost: a refused body is timed and has an id
+            Middleware(BodyLimit, max_bytes=MAX_BODY_BYTES),
+        ],
         exception_handlers={HTTPException: _http_error},
         lifespan=lifespan,
     )

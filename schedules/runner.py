@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
@@ -35,6 +35,7 @@ from bot.domain.errors import (
 from bot.domain.outbox import DueAction, Outcome
 from bot.domain.working_hours import WorkingTime
 from bot.logging import get_logger
+from bot.observability.metrics import count_action
 from bot.services.context import ServiceContext
 from bot.services.doorbell import Answer
 from bot.services.facade import Services
@@ -133,6 +134,7 @@ async def claim(
         await uow.commit()
     for ran in deferred:
         log.info("due_action_deferred", key=ran.action.key, case_ref=ran.action.case_ref)
+        _count(ran)
     return ready, deferred
 
 
@@ -142,10 +144,13 @@ async def run_claimed(
     *,
     performers: Mapping[str, Performer] = PERFORMERS,
     worker: str | None = None,
+    going_on: Callable[[], bool] = lambda: True,
 ) -> list[Ran]:
     """Perform actions this worker has claimed: each case's in the order given (claim order:
     due order), different cases side by side. Results come back in the order given. While
-    they run, `worker`'s claims on those not yet finished are renewed."""
+    they run, `worker`'s claims on those not yet finished are renewed. Once `going_on()` is
+    False (a shutdown), no further action starts: those not started stay claimed until
+    `release_claims` hands them on, and are left out of the results."""
     by_case: dict[str, list[int]] = {}
     for n, action in enumerate(actions):
         by_case.setdefault(action.case_ref or "", []).append(n)  # routines: one lane
@@ -156,7 +161,10 @@ async def run_claimed(
     async def one_case(positions: list[int]) -> None:
         async with gate:
             for n in positions:
-                results[n] = await _run_one(services, actions[n], performers)
+                if not going_on():
+                    return
+                results[n] = ran = await _run_one(services, actions[n], performers)
+                _count(ran)
                 unfinished.discard(actions[n].id or 0)
 
     renewing = asyncio.create_task(_keep_claims(services, worker, unfinished)) if worker else None
@@ -192,11 +200,28 @@ async def run_due(
     limit: int = 100,
     performers: Mapping[str, Performer] = PERFORMERS,
     case_ref: str | None = None,
+    going_on: Callable[[], bool] = lambda: True,
 ) -> list[Ran]:
     ready, deferred = await claim(
         services, worker=worker, limit=limit, performers=performers, case_ref=case_ref
     )
-    return deferred + await run_claimed(services, ready, performers=performers, worker=worker)
+    ran = await run_claimed(
+        services, ready, performers=performers, worker=worker, going_on=going_on
+    )
+    return deferred + ran
+
+
+async def release_claims(services: Services, worker: str) -> int:
+    """Hand back every pending action `worker` still holds (it is stopping), so another
+    replica runs them at once rather than when the claims run out. One cut short mid-send
+    reruns elsewhere; its sent-once records keep what already left from leaving again."""
+    ctx = services.ctx
+    async with ctx.uow() as uow:
+        count = await uow.outbox.release_claims_of(worker)
+        await uow.commit()
+    if count:
+        log.info("due_action_claims_handed_back", worker=worker, actions=count)
+    return count
 
 
 async def _run_one(
@@ -299,6 +324,17 @@ async def _complete(
             )
         await uow.commit()
     log.info("due_action_" + outcome.value, key=action.key, case_ref=action.case_ref)
+
+
+def _count(ran: Ran) -> None:
+    """rrbot_outbox_actions (per process): sent, dropped, failed (to be retried) or deferred."""
+    if ran.deferred_until is not None:
+        outcome = "deferred"
+    elif ran.outcome is None:
+        outcome = "failed"
+    else:
+        outcome = "sent" if ran.outcome is Outcome.DONE else ran.outcome.value
+    count_action(ran.action.kind, outcome, late=ran.late_since is not None)
 
 
 def run_at_once(*, worker: str) -> Answer:

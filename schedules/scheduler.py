@@ -9,7 +9,7 @@ one scheduler per database is enforced by a lease (`bot/adapters/db/scheduler_le
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Protocol
@@ -25,7 +25,7 @@ from bot.services.context import ServiceContext
 from bot.services.facade import Services
 from bot.services.routines import ensure_routines
 from schedules.performers import PERFORMERS, Performer
-from schedules.runner import Ran, release_dead_claims, run_due
+from schedules.runner import Ran, release_claims, release_dead_claims, run_due
 
 if TYPE_CHECKING:
     from bot.bootstrap import Container
@@ -82,16 +82,22 @@ async def tick_once(
     limit: int = 100,
     max_batches: int = MAX_BATCHES,
     performers: Mapping[str, Performer] = PERFORMERS,
+    going_on: Callable[[], bool] = lambda: True,
 ) -> TickReport:
     """One tick: free the claims of workers known to be dead, then run due actions batch by
-    batch until a batch comes back short. The lease (on SQLite) is renewed before every
-    batch, so a long catch-up cannot outlive it."""
+    batch until a batch comes back short, or `going_on()` turns False (a shutdown: nothing
+    more is claimed or started). The lease (on SQLite) is renewed before every batch, so a
+    long catch-up cannot outlive it."""
     report = TickReport()
     await release_dead_claims(services)
     for _ in range(max_batches):
+        if not going_on():
+            break
         if lease is not None:
             await lease.take(services.ctx.now())
-        ran = await run_due(services, worker=worker, limit=limit, performers=performers)
+        ran = await run_due(
+            services, worker=worker, limit=limit, performers=performers, going_on=going_on
+        )
         report += TickReport.of(ran)
         if len(ran) < limit:
             break
@@ -128,6 +134,7 @@ class Ticker:
         self._ticking: set[asyncio.Task[None]] = set()  # a tick, or one about to queue
         self._first_ring: float | None = None
         self._wake_later: asyncio.TimerHandle | None = None
+        self._stopping = False  # set by stop_claiming: nothing more is claimed or started
         self.ticks = 0
         self.totals = TickReport()
 
@@ -171,9 +178,23 @@ class Ticker:
         settled = min(loop.time() + WAKE_SETTLE_S, self._first_ring + WAKE_MAX_WAIT_S)
         self._wake_later = loop.call_at(settled, self._woken_up)
 
+    def stop_claiming(self) -> None:
+        """The first step of a shutdown (SIGTERM), safe to call from a signal handler: claim
+        and start nothing more; the actions already started run on. The doorbell is unhooked
+        so new work waits in the outbox for another replica."""
+        self._stopping = True
+        self._services.ctx.doorbell.answer_with(None)
+        if self._wake_later is not None:
+            self._wake_later.cancel()
+        if self.running:
+            self._scheduler.pause()
+
+    def _going_on(self) -> bool:
+        return not self._stopping
+
     def _woken_up(self) -> None:
         self._first_ring = self._wake_later = None
-        if self.running:
+        if self.running and not self._stopping:
             self._start_tick()
 
     async def _interval_came(self) -> None:
@@ -181,6 +202,8 @@ class Ticker:
         self._start_tick()
 
     def _start_tick(self) -> None:
+        if self._stopping:
+            return
         if self._busy.locked():  # the tick running goes round again
             self._rung = True
             return
@@ -193,16 +216,15 @@ class Ticker:
         return False  # the caller is answered at once; this scheduler does the work
 
     async def aclose(self, *, grace_seconds: float = 10.0) -> None:
-        """Stop ticking, give a tick in flight `grace_seconds` to finish, then free the lease.
+        """Stop claiming, give the actions in flight `grace_seconds` to finish, then hand
+        back this worker's remaining claims and free the lease, so another replica takes
+        over at once.
 
-        A tick cut short leaves its claims to run out and be retried by the next scheduler;
-        whatever it had already sent is not sent again (its id is on the row)."""
+        An action cut short reruns there; whatever it had already sent is not sent again
+        (sent-once records)."""
         if not self.running:
             return
-        self._services.ctx.doorbell.answer_with(None)  # the next process finds the rows
-        if self._wake_later is not None:
-            self._wake_later.cancel()
-        self._scheduler.pause()
+        self.stop_claiming()
         try:
             async with asyncio.timeout(grace_seconds):
                 await self._busy.acquire()
@@ -218,8 +240,12 @@ class Ticker:
             finally:
                 self._busy.release()
         await asyncio.sleep(0)  # APScheduler shuts down on the loop's next turn
-        if self._lease is not None:
-            await self._lease.release()
+        try:
+            await release_claims(self._services, self.worker)
+            if self._lease is not None:
+                await self._lease.release()
+        except Exception as err:  # the database is gone: the claims run out in a minute
+            log.error("scheduler_release_failed", worker=self.worker, error=type(err).__name__)
         log.info("scheduler_stopped", worker=self.worker, ticks=self.ticks)
 
     async def _tick(self) -> None:
@@ -231,7 +257,7 @@ class Ticker:
                 self._rung = False
                 if not await self._tick_once():
                     return
-                if not self._rung:
+                if not self._rung or self._stopping:
                     return
 
     async def _tick_once(self) -> bool:
@@ -243,6 +269,7 @@ class Ticker:
                 lease=self._lease,
                 limit=self._limit,
                 performers=self._performers,
+                going_on=self._going_on,
             )
         except DomainError as err:  # e.g. the SQLite lease was taken over: skip this tick
             log.error("scheduler_tick_refused", worker=self.worker, reason=err.message)

@@ -8,6 +8,7 @@ from enum import StrEnum
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from bot.domain.quorum_rule import QuorumRule
+from bot.domain.retention import Retention
 from bot.domain.workdays import Counting
 
 
@@ -161,6 +162,7 @@ class Playbook(_Strict):
     quorum: QuorumRule
     referral: ReferralTrack | None = None
     pre_notification: PreNotification | None = None
+    retention: Retention = Retention()  # how long a closed case's record is kept
 
     @model_validator(mode="after")
     def _coherent(self) -> Playbook:

@@ -64,6 +64,7 @@ class Server:
     slack_url: str
     workdir: Path
     port: int = field(default_factory=free_port)
+    env: dict[str, str] = field(default_factory=dict)  # settings on top of the ones below
     process: subprocess.Popen[bytes] | None = None
     starts: int = 0
 
@@ -84,6 +85,7 @@ class Server:
             "LOG_LEVEL": "WARNING",
             "PLAYBOOK": "llr",
             "DIRECTORY": "sample",  # chosen on purpose: real Slack refuses an unset one
+            **self.env,
         }
         log = (self.workdir / f"serve-{self.starts}.log").open("wb")
         self.process = subprocess.Popen(
@@ -111,6 +113,19 @@ class Server:
         assert self.process is not None
         self.process.send_signal(signal.SIGKILL)
         self.process.wait()
+
+    def terminate(self, within_s: float) -> tuple[int | None, float]:
+        """SIGTERM, as an orchestrator stops a replica: (exit status, seconds to exit); the
+        status is None, and the process killed, when it outlived `within_s`."""
+        assert self.process is not None
+        started = time.monotonic()
+        self.process.send_signal(signal.SIGTERM)
+        try:
+            status: int | None = self.process.wait(timeout=within_s)
+        except subprocess.TimeoutExpired:
+            self.kill()
+            status = None
+        return status, time.monotonic() - started
 
     def stop(self) -> None:
         if self.process is not None and self.process.poll() is None:

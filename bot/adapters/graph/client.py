@@ -44,6 +44,7 @@ from bot.adapters.tls import untrusted_advice, untrusted_certificate
 from bot.config import Settings
 from bot.domain.errors import InvalidInput
 from bot.logging import get_logger
+from bot.observability.metrics import CallOutcome, timed_call
 
 T = TypeVar("T")
 log = get_logger(__name__)
@@ -206,7 +207,8 @@ async def call(
     """
     started = time.perf_counter()
     try:
-        result = await request
+        async with timed_call("graph", what, _outcome):
+            result = await request
     except ClientAuthenticationError as err:
         log.warning("graph_call", what=what, outcome="token_refused", ms=_ms(started))
         raise token_refused(str(err.message or "")) from None
@@ -248,6 +250,12 @@ async def call(
         ) from None
     log.info("graph_call", what=what, outcome="ok", ms=_ms(started))
     return result
+
+
+def _outcome(err: BaseException) -> CallOutcome:
+    """For rrbot_outside_calls: Graph or Entra ID answered with a refusal, or was not reached
+    (a connection, TLS or token endpoint failure, a timeout)."""
+    return "refused" if isinstance(err, APIError | ClientAuthenticationError) else "unreachable"
 
 
 def _proxy_for(host: str) -> str | None:

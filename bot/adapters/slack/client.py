@@ -31,6 +31,7 @@ from slack_sdk.web.async_slack_response import AsyncSlackResponse
 
 from bot.adapters.slack.errors import ChatUnavailable, clean_code
 from bot.logging import get_logger
+from bot.observability.metrics import count_call
 
 SLACK_API_URL = "https://slack.com/api/"
 
@@ -112,17 +113,24 @@ async def call(
         data = exc.response.data
         handled = code in expected and isinstance(data, dict)
         log.info("slack_call", method=method, outcome=code, handled=handled, ms=_ms(started))
+        count_call("slack", method, "handled" if handled else "refused", _s(started))
         if handled:
             return dict(data)
         # `from None`: the SlackApiError holds the request, whose headers carry the token.
         raise ChatUnavailable(method, code) from None
     except (aiohttp.ClientError, TimeoutError) as exc:
         log.warning("slack_call", method=method, outcome="unreachable", ms=_ms(started))
+        count_call("slack", method, "unreachable", _s(started))
         raise ChatUnavailable.unreachable(method, exc) from None
     log.info("slack_call", method=method, outcome="ok", ms=_ms(started))
+    count_call("slack", method, "ok", _s(started))
     data = response.data
     return dict(data) if isinstance(data, dict) else {"ok": True}
 
 
 def _ms(started: float) -> int:
     return round((time.perf_counter() - started) * 1000)
+
+
+def _s(started: float) -> float:
+    return time.perf_counter() - started

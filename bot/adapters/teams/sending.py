@@ -13,6 +13,7 @@ import httpx
 
 from bot.adapters.teams.errors import ChatUnavailable, clean_code
 from bot.logging import get_logger
+from bot.observability.metrics import CallOutcome, timed_call
 
 T = TypeVar("T")
 log = get_logger(__name__)
@@ -37,7 +38,19 @@ async def send(
     retry: SendRetry,
     sleep: Sleep,
 ) -> T:
-    """`method(*args)`, one connector call, tried again as the connector asks (bounded)."""
+    """`method(*args)`, one connector call, tried again as the connector asks (bounded);
+    counted once, its retries and their waits included, as Slack's and Graph's are."""
+    async with timed_call("teams", operation, _outcome):
+        return await _send(operation, method, *args, retry=retry, sleep=sleep)
+
+
+async def _send(
+    operation: str,
+    method: Callable[..., Awaitable[T]],
+    *args: Any,
+    retry: SendRetry,
+    sleep: Sleep,
+) -> T:
     for attempt in range(1, retry.attempts + 1):
         try:
             return await method(*args)
@@ -51,6 +64,13 @@ async def send(
         except httpx.TransportError as err:
             raise ChatUnavailable.unreachable(operation, err) from None
     raise ChatUnavailable(operation, 0, "no_attempt", f"{operation} was not attempted.")
+
+
+def _outcome(err: BaseException) -> CallOutcome:
+    """For rrbot_outside_calls: the connector refused (a status), or was not reached."""
+    if isinstance(err, ChatUnavailable) and err.status:
+        return "refused"
+    return "unreachable"
 
 
 def _error_code(response: httpx.Response) -> str:
