@@ -14,45 +14,22 @@ Run:
 from __future__ import annotations
 
 import asyncio
-import os
 import statistics
 import time
-from collections.abc import Iterator
 from pathlib import Path
 
-import pytest
-
-from bot.adapters.db.migrate import upgrade
-from tests.conftest import _drop_everything
 from tests.fakes.slack_api import SlackApiFake
 from tests.integration.serving_process import (
     Server,
     agency_names,
     burst,
     read_back,
-    slack_workspace,
     until_opened,
 )
 
 P99_TARGET_S = 0.200
 ALL_OPEN_TARGET_S = 5.0
 RESTART_TARGET_S = 60.0
-
-
-@pytest.fixture
-def database_url(tmp_path: Path) -> str:
-    """A fresh migrated database: a SQLite file, or the emptied TEST_DATABASE_URL."""
-    url = os.environ.get("TEST_DATABASE_URL") or f"sqlite+aiosqlite:///{tmp_path / 'bench.db'}"
-    if url.startswith("postgresql"):
-        asyncio.run(_drop_everything(url))
-    asyncio.run(upgrade(url))
-    return url
-
-
-@pytest.fixture
-def slack() -> Iterator[SlackApiFake]:
-    with slack_workspace() as fake:
-        yield fake
 
 
 def _pct(values: list[float], q: float) -> float:

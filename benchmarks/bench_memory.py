@@ -10,38 +10,17 @@ Run: `pytest benchmarks/bench_memory.py -s` (figures are printed; the target is 
 from __future__ import annotations
 
 import asyncio
-import os
 import time
-from collections.abc import Iterator
 from pathlib import Path
 
-import pytest
-
-from bot.adapters.db.migrate import upgrade
-from tests.conftest import _drop_everything
 from tests.fakes.slack_api import SlackApiFake
-from tests.integration.serving_process import Server, burst, slack_workspace, until_opened
+from tests.integration.serving_process import Server, burst, until_opened
 from tests.support.audit import TEST_AUDIT_KEY_TEXT
 
 CASES = 1000
 WAVE = 100  # notifications sent at once, as a busy morning might
 TARGET_MB = 150.0
 OPEN_WITHIN_S = 600.0
-
-
-@pytest.fixture
-def database_url(tmp_path: Path) -> str:
-    url = os.environ.get("TEST_DATABASE_URL") or f"sqlite+aiosqlite:///{tmp_path / 'bench.db'}"
-    if url.startswith("postgresql"):
-        asyncio.run(_drop_everything(url))
-    asyncio.run(upgrade(url))
-    return url
-
-
-@pytest.fixture
-def slack() -> Iterator[SlackApiFake]:
-    with slack_workspace() as fake:
-        yield fake
 
 
 def resident_mb(pid: int) -> dict[str, float]:

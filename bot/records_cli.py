@@ -5,8 +5,7 @@ from __future__ import annotations
 
 import getpass
 import os
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
+from contextlib import AbstractAsyncContextManager
 from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -20,28 +19,11 @@ if TYPE_CHECKING:
     from bot.services.records import Exported
 
 
-@asynccontextmanager
-async def _context() -> AsyncIterator[ServiceContext]:
+def _context() -> AbstractAsyncContextManager[ServiceContext]:
     """The configured database, with chat, calendar and mail that reach nobody."""
-    from bot.adapters.console.chat import ConsoleChat, ConsoleMail, Transcript
-    from bot.adapters.memory.calendar import InMemoryCalendar
-    from bot.bootstrap import build
-    from bot.config import load_settings
-    from bot.directories import load_directory
+    from bot.offline import offline_context
 
-    settings = load_settings()
-    directory = load_directory(settings.directory)
-    silent = Transcript()
-    container = await build(
-        settings,
-        chat=ConsoleChat(directory, silent),
-        calendar=InMemoryCalendar(),
-        mail=ConsoleMail(directory, silent),
-    )
-    try:
-        yield container.ctx
-    finally:
-        await container.aclose()
+    return offline_context()
 
 
 def _by(by: str | None) -> str:

@@ -5,11 +5,7 @@ from __future__ import annotations
 import csv
 import io
 
-from bot.adapters.console.chat import ConsoleChat, ConsoleMail, Transcript
-from bot.adapters.memory.calendar import InMemoryCalendar
-from bot.bootstrap import build
-from bot.config import load_settings
-from bot.directories import load_directory
+from bot.offline import offline_context
 from bot.services.reports import CaseTimeliness, render_timeliness, timeliness_report
 
 
@@ -48,20 +44,8 @@ def timeliness_csv(rows: list[CaseTimeliness]) -> str:
 
 async def timeliness_from_settings(*, as_csv: bool = False, as_html: bool = False) -> str:
     """The report as a table (default), CSV, or a self-contained HTML page."""
-    settings = load_settings()
-    directory = load_directory(settings.directory)
-    silent = Transcript()
-    container = await build(
-        settings,
-        chat=ConsoleChat(directory, silent),
-        calendar=InMemoryCalendar(),
-        mail=ConsoleMail(directory, silent),
-    )
-    ctx = container.ctx
-    try:
+    async with offline_context() as ctx:
         rows = await timeliness_report(ctx)
-    finally:
-        await container.aclose()
     if as_html:
         from bot.timeliness_page import timeliness_page  # matplotlib: only when asked for
 
@@ -76,4 +60,4 @@ async def timeliness_from_settings(*, as_csv: bool = False, as_html: bool = Fals
         return timeliness_csv(rows)
     if not rows:
         return "No cases yet.\n"
-    return render_timeliness(container.ctx, rows) + "\n"
+    return render_timeliness(ctx, rows) + "\n"
