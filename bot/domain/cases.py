@@ -17,6 +17,15 @@ from bot.domain.stages import Action, Stage, Track, next_stage
 _REF = re.compile(r"^(?P<code>[A-Z]{2,8})-RR-(?P<year>\d{4})-(?P<n>\d{3,})$")
 
 
+_MENTIONED = re.compile(r"\b([A-Za-z]{2,8}-RR-\d{4}-\d{3,})\b")
+
+
+def ref_mentioned(text: str) -> str | None:
+    """The first case reference written in `text` (an email's subject), upper-cased."""
+    found = _MENTIONED.search(text)
+    return found.group(1).upper() if found else None
+
+
 def format_ref(code: str, year: int, number: int) -> str:
     return f"{code}-RR-{year}-{number:03d}"
 

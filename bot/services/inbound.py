@@ -22,14 +22,13 @@ Once the return is recorded, a further trusted reply is added to it until the pa
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from datetime import datetime
 from functools import partial
 
 from bot.documents import TemplateUnreadable
 from bot.domain.authorisation import SYSTEM, Operation
-from bot.domain.cases import Case, parse_ref
+from bot.domain.cases import Case, parse_ref, ref_mentioned
 from bot.domain.directory import AgencyRole, Role
 from bot.domain.errors import DomainError, InvalidInput, NotAuthorised, NotFound
 from bot.domain.mail_trust import Evidence, doubt
@@ -53,7 +52,6 @@ from bot.services.replies import Reply, receipt, reply_to_request, reply_with_st
 from bot.services.reply_templates import refusal, template_in
 
 log = get_logger(__name__)
-_REFERENCE = re.compile(r"\b([A-Za-z]{2,8}-RR-\d{4}-\d{3,})\b")
 SUMMARY_LIMIT = 4000  # the rest stays in the mailbox, which keeps the whole message
 _CONFIRMERS = frozenset({Role.BUSINESS_OFFICER, Role.CHAIR, Role.PARTNERSHIP_MANAGER})
 
@@ -86,10 +84,9 @@ async def read_mailbox(
 async def record_mail(
     ctx: ServiceContext, mail: ReceivedMail, *, seen: bool = False
 ) -> MailOutcome:
-    found = _REFERENCE.search(mail.subject)
-    if found is None:
+    named = ref_mentioned(mail.subject)  # a reference is never a name: logged with the reason
+    if named is None:
         return _skipped(mail, "no case reference in the subject")
-    named = found.group(1).upper()  # a reference is never a name: it is logged with the reason
     try:
         async with ctx.uow() as uow:
             case = await uow.cases.get(parse_ref(named))

@@ -36,6 +36,7 @@ from bot.adapters.graph.inbound import (
     plain_text,
     replied_ids,
 )
+from bot.domain.cases import ref_mentioned
 from bot.domain.errors import InvalidInput
 from bot.ports import (
     WORD_FILE_LIMIT,
@@ -183,7 +184,9 @@ class GraphMail:
     async def _inbound(self, message: Message) -> InboundMail:
         assert message.id is not None
         files: tuple[InboundAttachment, ...] = ()
-        if message.has_attachments:
+        # Only mail naming a case can be a return: other mail's files are never fetched, so a
+        # reading holds the bytes of agencies' replies, not of the whole inbox.
+        if message.has_attachments and ref_mentioned(message.subject or ""):
             files = await self._attachments(message.id)
         sender = message.from_.email_address if message.from_ else None
         body = message.body

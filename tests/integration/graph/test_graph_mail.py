@@ -195,6 +195,31 @@ async def test_only_word_documents_bytes_are_kept_ten_of_at_most_3_mb(
     assert inbound.attachments[1].size == WORD_FILE_LIMIT + 1
 
 
+async def test_files_of_mail_that_names_no_case_are_never_fetched(
+    mail: GraphMail, graph_api: GraphApiFake
+) -> None:
+    """Only a reply naming a case can be a return: the rest of the inbox's files stay there."""
+    graph_api.deliver(
+        sender=SPOC,
+        subject="Newsletter",
+        html="<p>A big attachment.</p>",
+        received=SINCE + timedelta(minutes=1),
+        attachments=[("brochure.pdf", "application/pdf", PDF)],
+    )
+    graph_api.deliver(
+        sender=SPOC,
+        subject="RE: Information request LLR-RR-2026-014",
+        html="<p>Our return.</p>",
+        received=SINCE + timedelta(minutes=2),
+        attachments=[("return.pdf", "application/pdf", PDF)],
+    )
+
+    newsletter, reply = await mail.replies(since=SINCE)
+
+    assert newsletter.attachments == () and reply.attachments == ("return.pdf",)
+    assert len(graph_api.calls_to("/attachments")) == 1
+
+
 def test_html_becomes_readable_text() -> None:
     html = "<div>Line one<br/>Line&nbsp;two</div><script>alert(1)</script><ul><li>a</li></ul>"
     assert html_to_text(html) == "Line one\nLine\xa0two\n\na"
